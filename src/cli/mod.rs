@@ -1,0 +1,230 @@
+//! Command-line flags as typed (clap), and the dispatch to each command.
+
+mod show;
+mod update;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::payload::{Mode, Server, Status};
+
+/// Exit codes, stable for scripts and CI.
+pub const EXIT_OK: i32 = 0;
+/// `--check` found a change, or `check` found an error.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Bad input, bad flags, unreadable files.
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fluxtask",
+    version,
+    about = "Edit, check and plan InfluxDB / Kapacitor Flux task options without reformatting your scripts",
+    after_help = "Examples:\n  fluxtask update task.flux --every 2h             # preview the change as a diff\n  fluxtask update task.flux --every 2h --write     # rewrite the file in place\n  fluxtask show task.flux                          # print the task options"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// When to color output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// `auto` colors a terminal unless `NO_COLOR` is set (https://no-color.org).
+    pub fn enabled(self, terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                terminal
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+            }
+        }
+    }
+
+    pub fn stdout(self) -> bool {
+        self.enabled(std::io::stdout().is_terminal())
+    }
+
+    pub fn stderr(self) -> bool {
+        self.enabled(std::io::stderr().is_terminal())
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Override name/every/cron/offset in place; show the diff, write the file or a PATCH body.
+    #[command(after_help = update::EXAMPLES)]
+    Update(UpdateArgs),
+    /// Print the task options of scripts.
+    #[command(
+        after_help = "Examples:\n  fluxtask show task.flux\n  fluxtask show tasks/*.flux --json"
+    )]
+    Show(ShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Flux scripts to edit; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// A script to edit (as in `influx task update --file`).
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Vec<PathBuf>,
+
+    /// Name shown for standard input in diffs and messages.
+    #[arg(long, value_name = "PATH", default_value = "<stdin>")]
+    pub stdin_filename: String,
+
+    /// Set the task name.
+    #[arg(short, long, value_name = "NAME", allow_hyphen_values = true)]
+    pub name: Option<String>,
+
+    /// Run every DURATION (a Flux duration such as 1h30m); replaces a cron schedule.
+    #[arg(short, long, value_name = "DURATION", allow_hyphen_values = true)]
+    pub every: Option<String>,
+
+    /// Run on a cron schedule (influxdata/cron syntax); replaces an every schedule.
+    #[arg(
+        short = 'r',
+        long,
+        value_name = "CRON",
+        conflicts_with = "every",
+        allow_hyphen_values = true
+    )]
+    pub cron: Option<String>,
+
+    /// Set the offset (e.g. 5m or -30s); `0s` or "" removes it.
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+    pub offset: Option<String>,
+
+    /// Remove the offset.
+    #[arg(long, conflicts_with = "offset")]
+    pub no_offset: bool,
+
+    /// How the PATCH body carries the change.
+    #[arg(long, value_enum, default_value_t = Mode::Flux)]
+    pub mode: Mode,
+
+    /// Add the task status to the PATCH body.
+    #[arg(long, value_enum)]
+    pub status: Option<Status>,
+
+    /// Add the task description to the PATCH body.
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    pub description: Option<String>,
+
+    /// Write the PATCH body to PATH; `-` prints only the body on stdout (the diff goes to stderr).
+    #[arg(long, value_name = "PATH")]
+    pub payload: Option<String>,
+
+    /// The task ID, for --curl.
+    #[arg(short, long, value_name = "ID")]
+    pub id: Option<String>,
+
+    /// Print a curl command that sends the PATCH body (needs --id).
+    #[arg(long, requires = "id")]
+    pub curl: bool,
+
+    /// Which server API the curl command calls.
+    #[arg(long, value_enum, default_value_t = Server::Kapacitor)]
+    pub server: Server,
+
+    /// Base URL for the curl command [default: http://localhost:9092 for Kapacitor, http://localhost:8086 for InfluxDB].
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Rewrite the files in place (atomically).
+    #[arg(short, long, conflicts_with = "check")]
+    pub write: bool,
+
+    /// Write nothing; exit 1 if any file would change.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Flux scripts; `-` reads standard input.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parses the command line, runs the command and returns the exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Update(args) => update::run(&args, cli.color),
+        Command::Show(args) => show::run(&args, cli.color),
+    }
+}
+
+/// A file named on the command line, or standard input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Stdin { shown_as: String },
+    Path(PathBuf),
+}
+
+impl Input {
+    pub fn from_arg(path: &std::path::Path, stdin_name: &str) -> Input {
+        if path.as_os_str() == "-" {
+            Input::Stdin {
+                shown_as: stdin_name.to_string(),
+            }
+        } else {
+            Input::Path(path.to_path_buf())
+        }
+    }
+
+    pub fn display(&self) -> String {
+        match self {
+            Input::Stdin { shown_as } => shown_as.clone(),
+            Input::Path(p) => p.display().to_string(),
+        }
+    }
+
+    pub fn read(&self) -> Result<String, crate::files::ReadError> {
+        match self {
+            Input::Stdin { .. } => crate::files::read_stdin(),
+            Input::Path(p) => crate::files::read_path(p),
+        }
+    }
+}
+
+/// `fluxtask: error: PATH: message` on stderr.
+pub fn print_error(color: bool, path: Option<&str>, message: &str) {
+    let label = if color {
+        "\x1b[1;31merror\x1b[0m"
+    } else {
+        "error"
+    };
+    match path {
+        Some(path) => eprintln!("fluxtask: {label}: {path}: {message}"),
+        None => eprintln!("fluxtask: {label}: {message}"),
+    }
+}

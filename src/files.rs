@@ -1,0 +1,143 @@
+//! Reading scripts (files or stdin) as checked UTF-8, and writing them back atomically.
+
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use crate::span::line_col;
+
+/// Why a script could not be read. `Display` names the problem; the caller names the file.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(io::Error),
+    NotAFile(&'static str),
+    /// Not UTF-8: where the first bad byte is.
+    Utf8 {
+        line: usize,
+        column: usize,
+        byte: u8,
+    },
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io(e) => write!(f, "{e}"),
+            ReadError::NotAFile(what) => write!(f, "is {what}, not a regular file"),
+            ReadError::Utf8 { line, column, byte } => {
+                write!(
+                    f,
+                    "{line}:{column}: invalid UTF-8 (byte 0x{byte:02x}); Flux scripts must be UTF-8"
+                )
+            }
+        }
+    }
+}
+
+/// Reads a script file. Anything but a regular file (directory, FIFO, device) is refused
+/// before it is opened, so a FIFO can never block the tool.
+pub fn read_path(path: &Path) -> Result<String, ReadError> {
+    let meta = fs::metadata(path).map_err(ReadError::Io)?;
+    if meta.is_dir() {
+        return Err(ReadError::NotAFile("a directory"));
+    }
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile(
+            "a special file (FIFO, socket or device)",
+        ));
+    }
+    decode(fs::read(path).map_err(ReadError::Io)?)
+}
+
+pub fn read_stdin() -> Result<String, ReadError> {
+    let mut bytes = Vec::new();
+    io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    decode(bytes)
+}
+
+pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        // The prefix is valid UTF-8 by definition.
+        let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+        let at = line_col(prefix, valid);
+        ReadError::Utf8 {
+            line: at.line,
+            column: at.column,
+            byte: bytes[valid],
+        }
+    })
+}
+
+/// Replaces the file at `path` with `contents` without ever leaving a partial file: the text
+/// goes to a temporary file in the same directory, is flushed to disk, takes the original's
+/// permissions, and is renamed over the original. A symlink is followed, so the link stays
+/// and its target changes.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let target = resolve_symlinks(path)?;
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let permissions = fs::metadata(&target)?.permissions();
+    let mut temp = tempfile::Builder::new()
+        .prefix(".fluxtask-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)?;
+    temp.write_all(contents)?;
+    temp.as_file().sync_all()?;
+    fs::set_permissions(temp.path(), permissions)?;
+    temp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn resolve_symlinks(path: &Path) -> io::Result<PathBuf> {
+    if fs::symlink_metadata(path)?.file_type().is_symlink() {
+        fs::canonicalize(path)
+    } else {
+        Ok(path.to_path_buf())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let err = decode(b"ab\ncd\xffe".to_vec()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "2:3: invalid UTF-8 (byte 0xff); Flux scripts must be UTF-8"
+        );
+    }
+
+    #[test]
+    fn atomic_write_keeps_permissions_and_links() {
+        use std::os::unix::fs::{PermissionsExt, symlink};
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.flux");
+        fs::write(&file, "old").unwrap();
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.path().join("link.flux");
+        symlink(&file, &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert_eq!(fs::read_to_string(&file).unwrap(), "new");
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 2, "no temporary file is left behind");
+    }
+}

@@ -1,0 +1,21 @@
+//! fluxtask: edit the `option task = {…}` record of Flux task scripts in place.
+//!
+//! The pipeline runs one way: scan → locate → plan edits → apply → diff → payload → report.
+
+pub mod apply;
+pub mod cli;
+#[path = "/tmp/stub/cron.rs"]
+pub mod cron;
+pub mod diff;
+pub mod duration;
+pub mod files;
+pub mod literal;
+pub mod locate;
+pub mod overrides;
+pub mod payload;
+pub mod plan;
+pub mod record;
+pub mod report;
+pub mod scan;
+pub mod span;
+pub mod update;

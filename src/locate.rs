@@ -1,0 +1,439 @@
+//! Stage 2: find the one top-level `option task = {…}` statement.
+//!
+//! One streaming pass over the tokens keeps a bracket stack (so "top level" means depth 0 and
+//! unbalanced brackets are caught where they happen), notices statement order the parser
+//! enforces, and hands the record's own tokens to `record::parse`. The whole file is scanned
+//! even after the record is found: a second record or a broken tail makes the server refuse
+//! the script, so it must make fluxtask refuse it too.
+
+use crate::record::{self, TaskRecord};
+use crate::scan::{Kind, Lexer, MAX_NESTING, Token};
+use crate::span::{Span, line_col};
+
+/// Why a script has no usable task record. `offset` points at the cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocateError {
+    pub code: ErrorCode,
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Stable names for the kinds of failure (also used by `check` as rule codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum ErrorCode {
+    /// The text does not scan: bad string, escape, character, UTF-8, nesting.
+    Syntax,
+    /// Brackets do not pair up.
+    Unbalanced,
+    /// `import` or `package` after other statements.
+    StatementOrder,
+    NoTaskOption,
+    MultipleTaskOptions,
+    /// `option task = <something that is not a record literal>`.
+    NotARecord,
+    /// The record literal itself is malformed.
+    RecordSyntax,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Syntax => "FT001",
+            ErrorCode::Unbalanced => "FT002",
+            ErrorCode::StatementOrder => "FT003",
+            ErrorCode::NoTaskOption => "FT010",
+            ErrorCode::MultipleTaskOptions => "FT011",
+            ErrorCode::NotARecord => "FT012",
+            ErrorCode::RecordSyntax => "FT013",
+        }
+    }
+}
+
+fn fail(code: ErrorCode, offset: usize, message: impl Into<String>) -> LocateError {
+    LocateError {
+        code,
+        offset,
+        message: message.into(),
+    }
+}
+
+/// Where the walk is in an `option task = …` statement.
+enum Pending {
+    None,
+    /// Saw `option` at the top level.
+    Option {
+        start: usize,
+    },
+    /// Saw `option task`.
+    Task {
+        start: usize,
+    },
+    /// Saw `option task =`; the next token starts the value.
+    Value {
+        start: usize,
+    },
+    /// Inside the record literal; its tokens are kept for `record::parse`.
+    Record {
+        start: usize,
+        tokens: Vec<Token>,
+    },
+    /// Just after the record's `}`: the next token must start a new statement.
+    AfterRecord,
+}
+
+/// Finds the task record of `src`, or says precisely why there is none.
+pub fn locate(src: &str) -> Result<TaskRecord, LocateError> {
+    let mut open: Vec<Token> = Vec::new();
+    let mut pending = Pending::None;
+    let mut found: Option<TaskRecord> = None;
+    let mut header = Header::default();
+    let mut hints = Hints::default();
+
+    for token in Lexer::new(src) {
+        let token = token.map_err(|e| fail(ErrorCode::Syntax, e.offset, e.message))?;
+        if token.kind == Kind::Comment {
+            if let Pending::Record { tokens, .. } = &mut pending {
+                tokens.push(token);
+            }
+            continue;
+        }
+        let top_level = open.is_empty();
+        if top_level {
+            header.observe(src, &token)?;
+            hints.observe(src, &token);
+        }
+        if matches!(pending, Pending::AfterRecord) {
+            if continues_expression(src, &token) {
+                return Err(fail(
+                    ErrorCode::NotARecord,
+                    token.span.start,
+                    format!(
+                        "the value of `option task` continues with {} after the record, so it is an expression, not a record literal (the server says: value is not an object expression)",
+                        token.kind.describe()
+                    ),
+                ));
+            }
+            pending = Pending::None;
+        }
+        pending = match (pending, token.kind) {
+            (Pending::None, Kind::Keyword) if top_level && token.text(src) == "option" => {
+                Pending::Option {
+                    start: token.span.start,
+                }
+            }
+            (Pending::Option { start }, Kind::Ident) if token.text(src) == "task" => {
+                Pending::Task { start }
+            }
+            (Pending::Task { start }, Kind::Assign) => Pending::Value { start },
+            (Pending::Task { .. }, Kind::Dot) => {
+                hints.member_option = Some(token.span.start);
+                Pending::None
+            }
+            (Pending::Value { start }, Kind::LBrace) => {
+                if let Some(first) = &found {
+                    return Err(fail(
+                        ErrorCode::MultipleTaskOptions,
+                        start,
+                        format!(
+                            "a second top-level `option task` statement (the first is at line {}); the server refuses scripts with more than one",
+                            line_col(src, first.statement.start).line
+                        ),
+                    ));
+                }
+                Pending::Record {
+                    start,
+                    tokens: vec![token],
+                }
+            }
+            (Pending::Value { .. }, kind) => {
+                return Err(fail(
+                    ErrorCode::NotARecord,
+                    token.span.start,
+                    format!(
+                        "the value of `option task` is {}, not a record literal `{{…}}`",
+                        article(kind.describe())
+                    ),
+                ));
+            }
+            (Pending::Record { start, mut tokens }, _) => {
+                tokens.push(token);
+                if open.len() == 1 && token.kind == Kind::RBrace {
+                    let record = record::parse(src, &tokens, start)
+                        .map_err(|e| fail(ErrorCode::RecordSyntax, e.offset, e.message))?;
+                    found = Some(record);
+                    Pending::AfterRecord
+                } else {
+                    Pending::Record { start, tokens }
+                }
+            }
+            _ => Pending::None,
+        };
+        track_brackets(src, &mut open, token)?;
+    }
+    if let Some(unclosed) = open.last() {
+        return Err(fail(
+            ErrorCode::Unbalanced,
+            unclosed.span.start,
+            format!("{} is never closed", unclosed.kind.describe()),
+        ));
+    }
+    if let Pending::Option { start } | Pending::Task { start } | Pending::Value { start } = pending
+    {
+        return Err(fail(
+            ErrorCode::NotARecord,
+            start,
+            "`option task` has no value",
+        ));
+    }
+    found.ok_or_else(|| hints.no_record(src))
+}
+
+fn article(what: &str) -> String {
+    let vowel = what.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {what}", if vowel { "an" } else { "a" })
+}
+
+/// Tokens that, right after a `}`, make it part of a larger expression rather than ending the
+/// statement: the parser would read `{…} |> f()` or `{…}.x` as one expression.
+fn continues_expression(src: &str, token: &Token) -> bool {
+    match token.kind {
+        Kind::PipeForward | Kind::Operator | Kind::Dot | Kind::LBrack | Kind::LParen => true,
+        Kind::Keyword => matches!(token.text(src), "and" | "or"),
+        _ => false,
+    }
+}
+
+fn track_brackets(src: &str, open: &mut Vec<Token>, token: Token) -> Result<(), LocateError> {
+    let expected_opener = match token.kind {
+        Kind::LParen | Kind::LBrack | Kind::LBrace => {
+            if open.len() >= MAX_NESTING {
+                return Err(fail(
+                    ErrorCode::Syntax,
+                    token.span.start,
+                    format!("nesting deeper than {MAX_NESTING} levels; refusing to scan further"),
+                ));
+            }
+            open.push(token);
+            return Ok(());
+        }
+        Kind::RParen => Kind::LParen,
+        Kind::RBrack => Kind::LBrack,
+        Kind::RBrace => Kind::LBrace,
+        _ => return Ok(()),
+    };
+    match open.pop() {
+        Some(opener) if opener.kind == expected_opener => Ok(()),
+        Some(opener) => {
+            let at = line_col(src, opener.span.start);
+            Err(fail(
+                ErrorCode::Unbalanced,
+                token.span.start,
+                format!(
+                    "unexpected {}: the innermost open bracket is {} at line {}, column {}",
+                    token.kind.describe(),
+                    opener.kind.describe(),
+                    at.line,
+                    at.column
+                ),
+            ))
+        }
+        None => Err(fail(
+            ErrorCode::Unbalanced,
+            token.span.start,
+            format!("unexpected {}: nothing is open here", token.kind.describe()),
+        )),
+    }
+}
+
+/// Imports and the package clause must come before every other statement; the Flux parser
+/// rejects them later on.
+#[derive(Default)]
+struct Header {
+    body_started: bool,
+    after_at: bool,
+}
+
+impl Header {
+    fn observe(&mut self, src: &str, token: &Token) -> Result<(), LocateError> {
+        let text = token.text(src);
+        if token.kind == Kind::Keyword && matches!(text, "import" | "package") {
+            if self.body_started {
+                return Err(fail(
+                    ErrorCode::StatementOrder,
+                    token.span.start,
+                    format!(
+                        "`{text}` must come before all other statements; the Flux parser rejects it here"
+                    ),
+                ));
+            }
+            return Ok(());
+        }
+        let attribute_args = self.after_at && token.kind == Kind::LParen;
+        self.after_at = token.kind == Kind::At || (self.after_at && token.kind == Kind::Ident);
+        let header_token =
+            matches!(token.kind, Kind::Ident | Kind::String | Kind::At) || attribute_args;
+        if !header_token {
+            self.body_started = true;
+        }
+        Ok(())
+    }
+}
+
+/// Near misses worth naming when no record is found.
+#[derive(Default)]
+struct Hints {
+    /// `option task.every = …`
+    member_option: Option<usize>,
+    /// `task = {…}` without `option`.
+    bare_assignment: Option<usize>,
+    previous: Option<(Kind, Span)>,
+}
+
+impl Hints {
+    fn observe(&mut self, src: &str, token: &Token) {
+        if let Some((Kind::Ident, span)) = self.previous
+            && token.kind == Kind::Assign
+            && &src[span.range()] == "task"
+            && self.bare_assignment.is_none()
+        {
+            self.bare_assignment = Some(span.start);
+        }
+        self.previous = Some((token.kind, token.span));
+    }
+
+    fn no_record(&self, src: &str) -> LocateError {
+        let mut message = "no top-level `option task = {…}` statement".to_string();
+        if let Some(at) = self.bare_assignment {
+            let lc = line_col(src, at);
+            message.push_str(&format!(
+                "; line {} assigns `task = …` without the `option` keyword",
+                lc.line
+            ));
+        } else if let Some(at) = self.member_option {
+            let lc = line_col(src, at);
+            message.push_str(&format!(
+                "; line {} sets a member (`option task.…`), which the server does not read",
+                lc.line
+            ));
+        }
+        fail(ErrorCode::NoTaskOption, 0, message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(src: &str) -> (ErrorCode, usize, String) {
+        let e = locate(src).expect_err("must be refused");
+        (e.code, e.offset, e.message)
+    }
+
+    #[test]
+    fn finds_the_top_level_record() {
+        let src = "import \"x\"\n\noption task = {name: \"a\", every: 1h}\nfrom(bucket: \"b\")\n";
+        let record = locate(src).unwrap();
+        assert_eq!(&src[record.braces.range()], "{name: \"a\", every: 1h}");
+        assert_eq!(
+            &src[record.statement.range()],
+            "option task = {name: \"a\", every: 1h}"
+        );
+        let keys: Vec<_> = record
+            .properties
+            .iter()
+            .map(|p| p.key.name.as_str())
+            .collect();
+        assert_eq!(keys, ["name", "every"]);
+    }
+
+    #[test]
+    fn look_alikes_are_not_the_record() {
+        for src in [
+            "// option task = {name: \"a\", every: 1h}\n",
+            "x = \"option task = {name: \\\"a\\\", every: 1h}\"\n",
+            "x = regexp.findString(r: /option task = \\{([^\\}]+)/, v: s)\n",
+            "f = () => {\noption task = {name: \"a\", every: 1h}\nreturn 1\n}\n",
+            "option tasks.lastSuccessTime = 2020-01-01T00:00:00Z\n",
+        ] {
+            assert_eq!(err(src).0, ErrorCode::NoTaskOption, "{src}");
+        }
+    }
+
+    #[test]
+    fn near_misses_are_named() {
+        assert!(
+            err("task = {name: \"a\", every: 1h}\n")
+                .2
+                .contains("line 1 assigns `task = …`")
+        );
+        assert!(err("option task.every = 1h\n").2.contains("sets a member"));
+    }
+
+    #[test]
+    fn a_pipe_after_the_record_is_not_a_record() {
+        let src = "option task = {name: \"a\", every: 1h}\n// ...\n  |> filter(fn: (r) => true)\n";
+        let (code, offset, _) = err(src);
+        assert_eq!(code, ErrorCode::NotARecord);
+        assert_eq!(&src[offset..offset + 2], "|>");
+    }
+
+    #[test]
+    fn a_statement_may_follow_on_the_same_line() {
+        let src = "option task={name:\"beetle\",every:1h} from(bucket:\"b\")|>range(start:-1h)";
+        assert_eq!(locate(src).unwrap().properties.len(), 2);
+    }
+
+    #[test]
+    fn two_records_are_refused_at_the_second() {
+        let one = "option task = {name: \"a\", every: 1h}\n";
+        let (code, offset, message) = err(&format!("{one}{one}"));
+        assert_eq!((code, offset), (ErrorCode::MultipleTaskOptions, one.len()));
+        assert!(message.contains("line 1"));
+    }
+
+    #[test]
+    fn non_record_values() {
+        assert_eq!(err("option task = base\n").0, ErrorCode::NotARecord);
+        assert_eq!(err("option task =").0, ErrorCode::NotARecord);
+    }
+
+    #[test]
+    fn broken_records_point_inside() {
+        let src = "option task = {\n  name: \"a\"\n  every: 15m,\n}\n";
+        let (code, offset, message) = err(src);
+        assert_eq!(code, ErrorCode::RecordSyntax);
+        assert_eq!(&src[offset..offset + 5], "every");
+        assert_eq!(
+            message,
+            "expected `,` between properties, found identifier `every`"
+        );
+        assert_eq!(
+            err("option task = {\n    ...\n    every: 15m,\n}").2,
+            "expected a property key, found `.` `.`"
+        );
+        assert_eq!(
+            err("option task = {name: \"{{N}}\", every: {{UNIT}}}").2,
+            "expected a record key after `{`, found `{` `{`"
+        );
+    }
+
+    #[test]
+    fn unbalanced_brackets_anywhere() {
+        let src = "option task = {name: \"a\", every: 1h}\nto(bucket: \"x\"])\n";
+        let (code, offset, _) = err(src);
+        assert_eq!(
+            (code, &src[offset..offset + 1]),
+            (ErrorCode::Unbalanced, "]")
+        );
+        let (code, offset, message) = err("option task = {name: \"a\", every: 1h}\nf(x\n");
+        assert_eq!((code, offset), (ErrorCode::Unbalanced, 38));
+        assert_eq!(message, "`(` is never closed");
+    }
+
+    #[test]
+    fn import_after_a_statement() {
+        let src = "option task = {name: \"a\", every: 1h}\nimport \"math\"\n";
+        assert_eq!(err(src).0, ErrorCode::StatementOrder);
+        assert!(locate("package main\nimport \"a\"\nimport b \"c\"\noption task = {name: \"a\", every: 1h}\n").is_ok());
+    }
+}

@@ -1,0 +1,207 @@
+//! Stage 6: the PATCH body that makes the server hold what the diff showed, and a curl
+//! command that sends it.
+
+use serde_json::{Map, Value};
+
+use crate::overrides::{OffsetChange, Overrides};
+
+/// How the body carries the change (semantics §1.4, §2.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// `{"flux": …}`: the server stores the script verbatim, exactly as previewed.
+    Flux,
+    /// Only the option fields: the server edits the record and reformats the whole script.
+    Options,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Status {
+    Active,
+    Inactive,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Active => "active",
+            Status::Inactive => "inactive",
+        }
+    }
+}
+
+/// Task fields that are not in the script.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskFields {
+    pub status: Option<Status>,
+    pub description: Option<String>,
+}
+
+/// The JSON body, keys in the API's order.
+pub fn body(
+    mode: Mode,
+    script: &str,
+    overrides: &Overrides,
+    fields: &TaskFields,
+) -> Map<String, Value> {
+    let mut body = Map::new();
+    match mode {
+        Mode::Flux => {
+            body.insert("flux".into(), script.into());
+        }
+        Mode::Options => {
+            let mut put = |key: &str, value: &Option<String>| {
+                if let Some(value) = value {
+                    body.insert(key.into(), value.as_str().into());
+                }
+            };
+            put("name", &overrides.name);
+            put("every", &overrides.every);
+            put("cron", &overrides.cron);
+            let offset = overrides.offset.as_ref().map(|o| match o {
+                OffsetChange::Set(text) => text.clone(),
+                // The API's spelling of "delete the offset" (§1.1).
+                OffsetChange::Remove => "0s".to_string(),
+            });
+            put("offset", &offset);
+        }
+    }
+    if let Some(status) = fields.status {
+        body.insert("status".into(), status.as_str().into());
+    }
+    if let Some(description) = &fields.description {
+        body.insert("description".into(), description.as_str().into());
+    }
+    body
+}
+
+/// One line of compact JSON plus a newline, ready for `--data-binary @-`.
+pub fn to_json(body: &Map<String, Value>) -> String {
+    let mut text = Value::Object(body.clone()).to_string();
+    text.push('\n');
+    text
+}
+
+/// Which server's task API a curl command talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Server {
+    /// Kapacitor 1.6+: `/kapacitor/v1/api/v2/tasks/{id}`, port 9092.
+    Kapacitor,
+    /// InfluxDB 2.x: `/api/v2/tasks/{id}`, port 8086, token from `$INFLUX_TOKEN`.
+    Influxdb,
+}
+
+impl Server {
+    pub fn default_url(self) -> &'static str {
+        match self {
+            Server::Kapacitor => "http://localhost:9092",
+            Server::Influxdb => "http://localhost:8086",
+        }
+    }
+
+    fn tasks_path(self) -> &'static str {
+        match self {
+            Server::Kapacitor => "/kapacitor/v1/api/v2/tasks/",
+            Server::Influxdb => "/api/v2/tasks/",
+        }
+    }
+}
+
+/// Where curl takes the body from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataSource<'a> {
+    Inline(&'a str),
+    /// A file written by `--payload PATH`.
+    File(&'a str),
+}
+
+/// A shell command that sends the body as the PATCH for task `id`. Every piece of data is
+/// single-quoted; only the token reference stays in double quotes so the shell expands it.
+pub fn curl_command(server: Server, base_url: Option<&str>, id: &str, data: DataSource) -> String {
+    let base = base_url
+        .unwrap_or(server.default_url())
+        .trim_end_matches('/');
+    let url = format!("{base}{}{}", server.tasks_path(), id);
+    let mut lines = vec![
+        format!(
+            "curl --fail-with-body --request PATCH {}",
+            shell_quote(&url)
+        ),
+        "  --header 'Content-Type: application/json'".to_string(),
+    ];
+    if server == Server::Influxdb {
+        lines.push("  --header \"Authorization: Token $INFLUX_TOKEN\"".to_string());
+    }
+    let data = match data {
+        DataSource::Inline(json) => shell_quote(json.trim_end_matches('\n')),
+        DataSource::File(path) => shell_quote(&format!("@{path}")),
+    };
+    lines.push(format!("  --data-binary {data}"));
+    let mut command = lines.join(" \\\n");
+    command.push('\n');
+    command
+}
+
+/// POSIX single quoting: safe for any bytes, including quotes, `$`, backslashes and newlines.
+pub fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn overrides() -> Overrides {
+        Overrides {
+            every: Some("2h".into()),
+            offset: Some(OffsetChange::Remove),
+            ..Overrides::default()
+        }
+    }
+
+    #[test]
+    fn flux_body_carries_the_script_and_fields() {
+        let fields = TaskFields {
+            status: Some(Status::Inactive),
+            description: Some("d".into()),
+        };
+        let json = to_json(&body(Mode::Flux, "a\n\"b\"", &overrides(), &fields));
+        assert_eq!(
+            json,
+            "{\"flux\":\"a\\n\\\"b\\\"\",\"status\":\"inactive\",\"description\":\"d\"}\n"
+        );
+    }
+
+    #[test]
+    fn options_body_names_only_what_was_set() {
+        let json = to_json(&body(
+            Mode::Options,
+            "",
+            &overrides(),
+            &TaskFields::default(),
+        ));
+        assert_eq!(json, "{\"every\":\"2h\",\"offset\":\"0s\"}\n");
+    }
+
+    #[test]
+    fn curl_quotes_hostile_content() {
+        let json = "{\"flux\":\"it's $HOME\"}\n";
+        let cmd = curl_command(
+            Server::Influxdb,
+            Some("https://h:8086/"),
+            "0a1b",
+            DataSource::Inline(json),
+        );
+        assert_eq!(
+            cmd,
+            "curl --fail-with-body --request PATCH 'https://h:8086/api/v2/tasks/0a1b' \\\n  --header 'Content-Type: application/json' \\\n  --header \"Authorization: Token $INFLUX_TOKEN\" \\\n  --data-binary '{\"flux\":\"it'\\''s $HOME\"}'\n"
+        );
+        let cmd = curl_command(
+            Server::Kapacitor,
+            None,
+            "x",
+            DataSource::File("my body.json"),
+        );
+        assert!(cmd.starts_with("curl --fail-with-body --request PATCH 'http://localhost:9092/kapacitor/v1/api/v2/tasks/x'"));
+        assert!(cmd.ends_with("  --data-binary '@my body.json'\n"));
+    }
+}
