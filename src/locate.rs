@@ -89,8 +89,21 @@ pub fn locate(src: &str) -> Result<TaskRecord, LocateError> {
     let mut header = Header::default();
     let mut hints = Hints::default();
 
+    let mut multiline_string: Option<Span> = None;
     for token in Lexer::new(src) {
-        let token = token.map_err(|e| fail(ErrorCode::Syntax, e.offset, e.message))?;
+        let token = token.map_err(|e| {
+            let mut message = e.message;
+            if let Some(string) = multiline_string {
+                message.push_str(&suspicious_string_note(src, string));
+            }
+            fail(ErrorCode::Syntax, e.offset, message)
+        })?;
+        if multiline_string.is_none()
+            && matches!(token.kind, Kind::String | Kind::StringExpr)
+            && src[token.span.range()].contains('\n')
+        {
+            multiline_string = Some(token.span);
+        }
         if token.kind == Kind::Comment {
             if let Pending::Record { tokens, .. } = &mut pending {
                 tokens.push(token);
@@ -186,6 +199,20 @@ pub fn locate(src: &str) -> Result<TaskRecord, LocateError> {
         ));
     }
     found.ok_or_else(|| hints.no_record(src))
+}
+
+/// Strings may span lines, so one missing or typographic quote flips every string after it;
+/// the error then surfaces far from its cause. Point back at the likely cause.
+fn suspicious_string_note(src: &str, string: Span) -> String {
+    let at = line_col(src, string.start);
+    let lines = src[string.range()].matches('\n').count() + 1;
+    let typographic = src[string.range()].contains(['“', '”']);
+    format!(
+        " (the string at line {}, column {} runs over {lines} lines{}: a missing or mismatched quote there can cause this)",
+        at.line,
+        at.column,
+        if typographic { " and contains a typographic quote" } else { "" }
+    )
 }
 
 fn article(what: &str) -> String {

@@ -175,6 +175,8 @@ struct Layout {
     eol: &'static str,
     indent: String,
     trailing_comma: bool,
+    /// What follows a comma on one line: `" "` in `{a: 1, b: 2}`, nothing in `{a: 1,b: 2}`.
+    after_comma: String,
     open_brace: usize,
 }
 
@@ -205,8 +207,16 @@ impl Layout {
                 let unit = if base.contains('\t') { "\t" } else { "    " };
                 format!("{base}{unit}")
             });
+        let after_comma = props
+            .windows(2)
+            .find_map(|pair| {
+                let gap = &src[pair[0].comma? + 1..pair[1].key.span.start];
+                gap.bytes().all(|b| b == b' ' || b == b'\t').then(|| gap.to_string())
+            })
+            .unwrap_or_else(|| " ".to_string());
         Layout {
             multiline: inside.contains('\n'),
+            after_comma,
             eol,
             indent,
             trailing_comma: props.last().is_some_and(|p| p.comma.is_some()),
@@ -218,7 +228,7 @@ impl Layout {
         if self.multiline {
             format!(",{}{}", self.eol, self.indent)
         } else {
-            ", ".to_string()
+            format!(",{}", self.after_comma)
         }
     }
 
@@ -245,10 +255,11 @@ impl Layout {
         let own_comma = if last.comma.is_some() { "" } else { "," };
         let tail = if self.trailing_comma { "," } else { "" };
         if !self.multiline {
+            let gap = &self.after_comma;
             let text: String = if self.trailing_comma {
-                entries.iter().map(|e| format!(" {e},")).collect()
+                entries.iter().map(|e| format!("{gap}{e},")).collect()
             } else {
-                entries.iter().map(|e| format!(", {e}")).collect()
+                entries.iter().map(|e| format!(",{gap}{e}")).collect()
             };
             return vec![insert(after_last, text)];
         }
@@ -337,4 +348,108 @@ fn next_line_start(src: &str, pos: usize) -> Option<usize> {
         return memchr::memchr(b'\n', rest).map(|i| pos + blanks + i + 1);
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::overrides::{Overrides, RawOverrides};
+    use crate::update::update;
+
+    /// `src` edited with `key=value` overrides (`offset=` removes the offset).
+    fn edit(src: &str, pairs: &[(&str, &str)]) -> String {
+        let mut raw = RawOverrides::default();
+        for (key, value) in pairs {
+            let value = Some(value.to_string());
+            match *key {
+                "name" => raw.name = value,
+                "every" => raw.every = value,
+                "cron" => raw.cron = value,
+                _ => raw.offset = value,
+            }
+        }
+        update(src, &Overrides::new(&raw).unwrap()).unwrap().output
+    }
+
+    #[test]
+    fn replaces_only_the_value() {
+        let src = "option task = {name: \"a\", every: 1h} // keep\n";
+        assert_eq!(edit(src, &[("every", "2h")]), "option task = {name: \"a\", every: 2h} // keep\n");
+    }
+
+    #[test]
+    fn renames_the_other_schedule_key_in_place() {
+        // §2.3: cron becomes every (a string key becomes a bare identifier).
+        let src = "option task = {\"name\": \"a\", \"cron\": \"0 * * * *\", offset: 1m}";
+        assert_eq!(edit(src, &[("every", "1h")]), "option task = {\"name\": \"a\", every: 1h, offset: 1m}");
+        let src = "option task = {name: \"a\", every: 1h}";
+        assert_eq!(edit(src, &[("cron", "@daily")]), "option task = {name: \"a\", cron: \"@daily\"}");
+    }
+
+    #[test]
+    fn setting_one_schedule_removes_the_other() {
+        let src = "option task = {\n  name: \"a\",\n  every: 1h,\n  cron: \"0 2 * * *\", // nightly\n  retry: 5,\n}\n";
+        assert_eq!(edit(src, &[("every", "2h")]), "option task = {\n  name: \"a\",\n  every: 2h,\n  retry: 5,\n}\n");
+    }
+
+    #[test]
+    fn appends_in_one_line_style() {
+        let src = "option task = {name: \"a\",every: 1h}";
+        assert_eq!(edit(src, &[("offset", "5m")]), "option task = {name: \"a\",every: 1h,offset: 5m}");
+        let src = "option task = {name: \"a\", every: 1h,}";
+        assert_eq!(edit(src, &[("offset", "5m")]), "option task = {name: \"a\", every: 1h, offset: 5m,}");
+        assert_eq!(edit("option task = {}", &[("name", "n"), ("every", "1h")]), "option task = {name: \"n\", every: 1h}");
+    }
+
+    #[test]
+    fn appends_in_multi_line_style() {
+        let src = "option task = {\r\n\tname: \"a\",\r\n\tevery: 1h, // hourly\r\n}\r\n";
+        assert_eq!(
+            edit(src, &[("offset", "5m"), ("name", "b")]),
+            "option task = {\r\n\tname: \"b\",\r\n\tevery: 1h, // hourly\r\n\toffset: 5m,\r\n}\r\n"
+        );
+        let src = "option task = {\n    name: \"a\",\n    every: 1h // hourly\n}\n";
+        assert_eq!(
+            edit(src, &[("offset", "5m")]),
+            "option task = {\n    name: \"a\",\n    every: 1h, // hourly\n    offset: 5m\n}\n"
+        );
+        let src = "option task = {\n  name: \"a\",\n  every: 1h}\n";
+        assert_eq!(edit(src, &[("offset", "5m")]), "option task = {\n  name: \"a\",\n  every: 1h,\n  offset: 5m}\n");
+    }
+
+    #[test]
+    fn appends_in_the_fixed_order() {
+        assert_eq!(
+            edit("option task = {retry: 2}", &[("offset", "1m"), ("cron", "@hourly"), ("name", "n")]),
+            "option task = {retry: 2, name: \"n\", cron: \"@hourly\", offset: 1m}"
+        );
+    }
+
+    #[test]
+    fn removes_the_offset_with_its_comma_and_line() {
+        let src = "option task = {\n  name: \"a\",\n  offset: 5m, // late data\n  every: 1h,\n}\n";
+        assert_eq!(edit(src, &[("offset", "0s")]), "option task = {\n  name: \"a\",\n  every: 1h,\n}\n");
+        let one_line = |record: &str| edit(&format!("option task = {record}"), &[("offset", "")]);
+        assert_eq!(one_line("{name: \"a\", offset: 5m, every: 1h}"), "option task = {name: \"a\", every: 1h}");
+        assert_eq!(one_line("{name: \"a\", every: 1h, offset: 5m}"), "option task = {name: \"a\", every: 1h}");
+        assert_eq!(one_line("{name: \"a\", every: 1h, offset: 5m,}"), "option task = {name: \"a\", every: 1h,}");
+        assert_eq!(one_line("{offset: 5m}"), "option task = {}");
+        assert_eq!(one_line("{name: \"a\"}"), "option task = {name: \"a\"}");
+    }
+
+    #[test]
+    fn a_deleted_tail_makes_room_for_appends() {
+        let src = "option task = {name: \"a\", every: 1h, cron: \"x\"}";
+        assert_eq!(edit(src, &[("every", "2h"), ("offset", "5m")]), "option task = {name: \"a\", every: 2h, offset: 5m}");
+    }
+
+    #[test]
+    fn shorthand_keys_get_a_value() {
+        assert_eq!(edit("option task = {name, every: 1h}", &[("name", "x")]), "option task = {name: \"x\", every: 1h}");
+    }
+
+    #[test]
+    fn names_stay_literal_text() {
+        let out = edit("option task = {name: \"a\", every: 1h}", &[("name", "${x} $\"")]);
+        assert_eq!(out, "option task = {name: \"\\${x} \\x24\\\"\", every: 1h}");
+    }
 }

@@ -354,6 +354,17 @@ fn check_adjacent(
             | Kind::RBrack
             | Kind::RBrace
     );
+    let glued = prev.span.end == next.span.start && next.kind == Kind::Ident;
+    if glued && matches!(prev.kind, Kind::Int | Kind::Duration | Kind::Float) {
+        return Err(error(
+            prev.span.start,
+            format!(
+                "invalid duration `{0}{1}`: it reads as `{0}` then `{1}`; units are y mo w d h m s ms us µs ns (case-sensitive, no fractions)",
+                prev.text(src),
+                next.text(src),
+            ),
+        ));
+    }
     let is_with = |t: &Token| t.kind == Kind::Ident && t.text(src) == "with";
     if ends_operand && starts_operand && !is_with(next) && !is_with(prev) {
         let message = if top_level {
