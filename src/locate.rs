@@ -211,7 +211,11 @@ fn suspicious_string_note(src: &str, string: Span) -> String {
         " (the string at line {}, column {} runs over {lines} lines{}: a missing or mismatched quote there can cause this)",
         at.line,
         at.column,
-        if typographic { " and contains a typographic quote" } else { "" }
+        if typographic {
+            " and contains a typographic quote"
+        } else {
+            ""
+        }
     )
 }
 

@@ -211,7 +211,9 @@ impl Layout {
             .windows(2)
             .find_map(|pair| {
                 let gap = &src[pair[0].comma? + 1..pair[1].key.span.start];
-                gap.bytes().all(|b| b == b' ' || b == b'\t').then(|| gap.to_string())
+                gap.bytes()
+                    .all(|b| b == b' ' || b == b'\t')
+                    .then(|| gap.to_string())
             })
             .unwrap_or_else(|| " ".to_string());
         Layout {
@@ -373,31 +375,52 @@ mod tests {
     #[test]
     fn replaces_only_the_value() {
         let src = "option task = {name: \"a\", every: 1h} // keep\n";
-        assert_eq!(edit(src, &[("every", "2h")]), "option task = {name: \"a\", every: 2h} // keep\n");
+        assert_eq!(
+            edit(src, &[("every", "2h")]),
+            "option task = {name: \"a\", every: 2h} // keep\n"
+        );
     }
 
     #[test]
     fn renames_the_other_schedule_key_in_place() {
         // §2.3: cron becomes every (a string key becomes a bare identifier).
         let src = "option task = {\"name\": \"a\", \"cron\": \"0 * * * *\", offset: 1m}";
-        assert_eq!(edit(src, &[("every", "1h")]), "option task = {\"name\": \"a\", every: 1h, offset: 1m}");
+        assert_eq!(
+            edit(src, &[("every", "1h")]),
+            "option task = {\"name\": \"a\", every: 1h, offset: 1m}"
+        );
         let src = "option task = {name: \"a\", every: 1h}";
-        assert_eq!(edit(src, &[("cron", "@daily")]), "option task = {name: \"a\", cron: \"@daily\"}");
+        assert_eq!(
+            edit(src, &[("cron", "@daily")]),
+            "option task = {name: \"a\", cron: \"@daily\"}"
+        );
     }
 
     #[test]
     fn setting_one_schedule_removes_the_other() {
         let src = "option task = {\n  name: \"a\",\n  every: 1h,\n  cron: \"0 2 * * *\", // nightly\n  retry: 5,\n}\n";
-        assert_eq!(edit(src, &[("every", "2h")]), "option task = {\n  name: \"a\",\n  every: 2h,\n  retry: 5,\n}\n");
+        assert_eq!(
+            edit(src, &[("every", "2h")]),
+            "option task = {\n  name: \"a\",\n  every: 2h,\n  retry: 5,\n}\n"
+        );
     }
 
     #[test]
     fn appends_in_one_line_style() {
         let src = "option task = {name: \"a\",every: 1h}";
-        assert_eq!(edit(src, &[("offset", "5m")]), "option task = {name: \"a\",every: 1h,offset: 5m}");
+        assert_eq!(
+            edit(src, &[("offset", "5m")]),
+            "option task = {name: \"a\",every: 1h,offset: 5m}"
+        );
         let src = "option task = {name: \"a\", every: 1h,}";
-        assert_eq!(edit(src, &[("offset", "5m")]), "option task = {name: \"a\", every: 1h, offset: 5m,}");
-        assert_eq!(edit("option task = {}", &[("name", "n"), ("every", "1h")]), "option task = {name: \"n\", every: 1h}");
+        assert_eq!(
+            edit(src, &[("offset", "5m")]),
+            "option task = {name: \"a\", every: 1h, offset: 5m,}"
+        );
+        assert_eq!(
+            edit("option task = {}", &[("name", "n"), ("every", "1h")]),
+            "option task = {name: \"n\", every: 1h}"
+        );
     }
 
     #[test]
@@ -413,13 +436,19 @@ mod tests {
             "option task = {\n    name: \"a\",\n    every: 1h, // hourly\n    offset: 5m\n}\n"
         );
         let src = "option task = {\n  name: \"a\",\n  every: 1h}\n";
-        assert_eq!(edit(src, &[("offset", "5m")]), "option task = {\n  name: \"a\",\n  every: 1h,\n  offset: 5m}\n");
+        assert_eq!(
+            edit(src, &[("offset", "5m")]),
+            "option task = {\n  name: \"a\",\n  every: 1h,\n  offset: 5m}\n"
+        );
     }
 
     #[test]
     fn appends_in_the_fixed_order() {
         assert_eq!(
-            edit("option task = {retry: 2}", &[("offset", "1m"), ("cron", "@hourly"), ("name", "n")]),
+            edit(
+                "option task = {retry: 2}",
+                &[("offset", "1m"), ("cron", "@hourly"), ("name", "n")]
+            ),
             "option task = {retry: 2, name: \"n\", cron: \"@hourly\", offset: 1m}"
         );
     }
@@ -427,11 +456,23 @@ mod tests {
     #[test]
     fn removes_the_offset_with_its_comma_and_line() {
         let src = "option task = {\n  name: \"a\",\n  offset: 5m, // late data\n  every: 1h,\n}\n";
-        assert_eq!(edit(src, &[("offset", "0s")]), "option task = {\n  name: \"a\",\n  every: 1h,\n}\n");
+        assert_eq!(
+            edit(src, &[("offset", "0s")]),
+            "option task = {\n  name: \"a\",\n  every: 1h,\n}\n"
+        );
         let one_line = |record: &str| edit(&format!("option task = {record}"), &[("offset", "")]);
-        assert_eq!(one_line("{name: \"a\", offset: 5m, every: 1h}"), "option task = {name: \"a\", every: 1h}");
-        assert_eq!(one_line("{name: \"a\", every: 1h, offset: 5m}"), "option task = {name: \"a\", every: 1h}");
-        assert_eq!(one_line("{name: \"a\", every: 1h, offset: 5m,}"), "option task = {name: \"a\", every: 1h,}");
+        assert_eq!(
+            one_line("{name: \"a\", offset: 5m, every: 1h}"),
+            "option task = {name: \"a\", every: 1h}"
+        );
+        assert_eq!(
+            one_line("{name: \"a\", every: 1h, offset: 5m}"),
+            "option task = {name: \"a\", every: 1h}"
+        );
+        assert_eq!(
+            one_line("{name: \"a\", every: 1h, offset: 5m,}"),
+            "option task = {name: \"a\", every: 1h,}"
+        );
         assert_eq!(one_line("{offset: 5m}"), "option task = {}");
         assert_eq!(one_line("{name: \"a\"}"), "option task = {name: \"a\"}");
     }
@@ -439,17 +480,26 @@ mod tests {
     #[test]
     fn a_deleted_tail_makes_room_for_appends() {
         let src = "option task = {name: \"a\", every: 1h, cron: \"x\"}";
-        assert_eq!(edit(src, &[("every", "2h"), ("offset", "5m")]), "option task = {name: \"a\", every: 2h, offset: 5m}");
+        assert_eq!(
+            edit(src, &[("every", "2h"), ("offset", "5m")]),
+            "option task = {name: \"a\", every: 2h, offset: 5m}"
+        );
     }
 
     #[test]
     fn shorthand_keys_get_a_value() {
-        assert_eq!(edit("option task = {name, every: 1h}", &[("name", "x")]), "option task = {name: \"x\", every: 1h}");
+        assert_eq!(
+            edit("option task = {name, every: 1h}", &[("name", "x")]),
+            "option task = {name: \"x\", every: 1h}"
+        );
     }
 
     #[test]
     fn names_stay_literal_text() {
-        let out = edit("option task = {name: \"a\", every: 1h}", &[("name", "${x} $\"")]);
+        let out = edit(
+            "option task = {name: \"a\", every: 1h}",
+            &[("name", "${x} $\"")],
+        );
         assert_eq!(out, "option task = {name: \"\\${x} \\x24\\\"\", every: 1h}");
     }
 }

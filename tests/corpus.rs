@@ -21,7 +21,9 @@ fn corpus_dir() -> Option<PathBuf> {
 }
 
 fn corpus() -> Vec<(String, String)> {
-    let Some(dir) = corpus_dir() else { return Vec::new() };
+    let Some(dir) = corpus_dir() else {
+        return Vec::new();
+    };
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -42,25 +44,110 @@ fn corpus() -> Vec<(String, String)> {
 const REFUSED: &[(&str, ErrorCode, &str, &str)] = &[
     // Broken outside the record: the server's parser rejects the whole script, so any PATCH
     // carrying it fails; refusing beats editing a script that cannot be stored.
-    ("013", ErrorCode::Unbalanced, "9:14", "filter( is never closed"),
+    (
+        "013",
+        ErrorCode::Unbalanced,
+        "9:14",
+        "filter( is never closed",
+    ),
     ("014", ErrorCode::Syntax, "3:47", "`;` inside the record"),
-    ("015", ErrorCode::RecordSyntax, "4:3", "missing comma between name and every"),
-    ("022", ErrorCode::Unbalanced, "18:47", "stray `]` in to(...)"),
-    ("026", ErrorCode::Syntax, "21:31", "typographic quote in an import flips string parity"),
-    ("027", ErrorCode::NotARecord, "7:3", "the record is piped into filter()"),
-    ("029", ErrorCode::NoTaskOption, "1:1", "only option tasks.lastSuccessTime"),
-    ("037", ErrorCode::MultipleTaskOptions, "3:4", "two option task statements"),
-    ("048", ErrorCode::RecordSyntax, "2:5", "`...` placeholders in the record"),
-    ("053", ErrorCode::NoTaskOption, "1:1", "option tasks.lastSuccessTime / option now only"),
-    ("054", ErrorCode::NoTaskOption, "1:1", "option task only inside comments"),
+    (
+        "015",
+        ErrorCode::RecordSyntax,
+        "4:3",
+        "missing comma between name and every",
+    ),
+    (
+        "022",
+        ErrorCode::Unbalanced,
+        "18:47",
+        "stray `]` in to(...)",
+    ),
+    (
+        "026",
+        ErrorCode::Syntax,
+        "21:31",
+        "typographic quote in an import flips string parity",
+    ),
+    (
+        "027",
+        ErrorCode::NotARecord,
+        "7:3",
+        "the record is piped into filter()",
+    ),
+    (
+        "029",
+        ErrorCode::NoTaskOption,
+        "1:1",
+        "only option tasks.lastSuccessTime",
+    ),
+    (
+        "037",
+        ErrorCode::MultipleTaskOptions,
+        "3:4",
+        "two option task statements",
+    ),
+    (
+        "048",
+        ErrorCode::RecordSyntax,
+        "2:5",
+        "`...` placeholders in the record",
+    ),
+    (
+        "053",
+        ErrorCode::NoTaskOption,
+        "1:1",
+        "option tasks.lastSuccessTime / option now only",
+    ),
+    (
+        "054",
+        ErrorCode::NoTaskOption,
+        "1:1",
+        "option task only inside comments",
+    ),
     // `2hr3m10s` scans as the duration `2h` then the identifier `r3m10s` (`hr` is no unit).
-    ("055", ErrorCode::RecordSyntax, "4:9", "invalid duration 2hr3m10s"),
-    ("064", ErrorCode::StatementOrder, "3:1", "import after the option statement"),
-    ("071", ErrorCode::NoTaskOption, "1:1", "task = {...} without option"),
-    ("072", ErrorCode::NoTaskOption, "1:1", "task = {...} without option"),
-    ("079", ErrorCode::RecordSyntax, "3:47", "mustache {{UNIT}} placeholder"),
-    ("094", ErrorCode::NoTaskOption, "1:1", "option task = only inside a regex"),
-    ("095", ErrorCode::NoTaskOption, "1:1", "pkger injects the option; none here"),
+    (
+        "055",
+        ErrorCode::RecordSyntax,
+        "4:9",
+        "invalid duration 2hr3m10s",
+    ),
+    (
+        "064",
+        ErrorCode::StatementOrder,
+        "3:1",
+        "import after the option statement",
+    ),
+    (
+        "071",
+        ErrorCode::NoTaskOption,
+        "1:1",
+        "task = {...} without option",
+    ),
+    (
+        "072",
+        ErrorCode::NoTaskOption,
+        "1:1",
+        "task = {...} without option",
+    ),
+    (
+        "079",
+        ErrorCode::RecordSyntax,
+        "3:47",
+        "mustache {{UNIT}} placeholder",
+    ),
+    (
+        "094",
+        ErrorCode::NoTaskOption,
+        "1:1",
+        "option task = only inside a regex",
+    ),
+    (
+        "095",
+        ErrorCode::NoTaskOption,
+        "1:1",
+        "pkger injects the option; none here",
+    ),
 ];
 
 #[test]
@@ -79,11 +166,19 @@ fn every_corpus_file_gets_its_verdict() {
                     panic!("{name} must be refused ({why}), got {verdict:?}");
                 };
                 let lc = line_col(src, e.offset);
-                assert_eq!((e.code, format!("{}:{}", lc.line, lc.column)), (*code, at.to_string()), "{name}: {why}: {}", e.message);
+                assert_eq!(
+                    (e.code, format!("{}:{}", lc.line, lc.column)),
+                    (*code, at.to_string()),
+                    "{name}: {why}: {}",
+                    e.message
+                );
             }
             None => {
                 let updated = verdict.unwrap_or_else(|e| panic!("{name} must be edited: {e:?}"));
-                assert_eq!(updated.output, *src, "{name}: no override returns the input byte for byte");
+                assert_eq!(
+                    updated.output, *src,
+                    "{name}: no override returns the input byte for byte"
+                );
                 edited += 1;
             }
         }
@@ -135,12 +230,17 @@ fn every_editable_file_takes_every_override() {
             let out = &once.output;
 
             // Bytes before and after the record are unchanged.
-            assert_eq!(&out[..before.braces.start], &src[..before.braces.start], "{context}: prefix");
+            assert_eq!(
+                &out[..before.braces.start],
+                &src[..before.braces.start],
+                "{context}: prefix"
+            );
             let suffix = &src[before.braces.end..];
             assert!(out.ends_with(suffix), "{context}: suffix");
 
             // Applying twice equals applying once.
-            let twice = update(out, &overrides).unwrap_or_else(|e| panic!("{context} (again): {e:?}"));
+            let twice =
+                update(out, &overrides).unwrap_or_else(|e| panic!("{context} (again): {e:?}"));
             assert_eq!(&twice.output, out, "{context}: idempotent");
 
             // Re-scanning finds the requested values, never both schedules, and every other
@@ -157,23 +257,45 @@ fn every_editable_file_takes_every_override() {
             for (key, want) in *set {
                 match *key {
                     "name" | "cron" => {
-                        assert_eq!(value(key).map(|v| literal::decode(&v).unwrap()).as_deref(), Some(*want), "{context}")
+                        assert_eq!(
+                            value(key).map(|v| literal::decode(&v).unwrap()).as_deref(),
+                            Some(*want),
+                            "{context}"
+                        )
                     }
-                    "offset" if *want == "" || want.starts_with("0") => assert_eq!(value("offset"), None, "{context}"),
+                    "offset" if *want == "" || want.starts_with("0") => {
+                        assert_eq!(value("offset"), None, "{context}")
+                    }
                     _ => assert_eq!(value(key).as_deref(), Some(*want), "{context}"),
                 }
             }
             if set.iter().any(|(k, _)| *k == "every" || *k == "cron") {
-                assert!(value("every").is_none() || value("cron").is_none(), "{context}: both every and cron");
+                assert!(
+                    value("every").is_none() || value("cron").is_none(),
+                    "{context}: both every and cron"
+                );
             }
-            let untouched = |r: &fluxtask::record::TaskRecord, text: &str| -> Vec<(String, String)> {
+            let untouched = |r: &fluxtask::record::TaskRecord,
+                             text: &str|
+             -> Vec<(String, String)> {
                 r.properties
                     .iter()
                     .filter(|p| !["name", "every", "cron", "offset"].contains(&p.key.name.as_str()))
-                    .map(|p| (p.key.name.clone(), p.value.as_ref().map_or(String::new(), |v| text[v.span.range()].to_string())))
+                    .map(|p| {
+                        (
+                            p.key.name.clone(),
+                            p.value
+                                .as_ref()
+                                .map_or(String::new(), |v| text[v.span.range()].to_string()),
+                        )
+                    })
                     .collect()
             };
-            assert_eq!(untouched(&after, out), untouched(&before, &src), "{context}: other keys");
+            assert_eq!(
+                untouched(&after, out),
+                untouched(&before, &src),
+                "{context}: other keys"
+            );
             assert_eq!(
                 line_col(out, after.statement.start),
                 line_col(&src, before.statement.start),
