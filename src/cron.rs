@@ -1,11 +1,11 @@
-//! Validates a task `cron:` string the way `influxdata/cron` `ParseUTC` (commit 4bb0a200dcbe)
-//! accepts it (spec §6). The library is a ragel state machine, and its quirks are mirrored on
-//! purpose because this check must match what the server accepts. Each quirk was confirmed by
-//! running the library's own grammar (see the report in the commit).
+//! Validates a task `cron:` string as `influxdata/cron` `ParseUTC` (commit 4bb0a200dcbe, used by
+//! InfluxDB and Kapacitor) accepts it: spec §6. The library is a ragel state machine, and its
+//! quirks are mirrored on purpose, since this check must agree with the server; each was
+//! confirmed by running the library's own grammar on the same inputs.
 
 use std::fmt;
 
-/// Why a cron string is rejected: one line that names the field and the reason.
+/// Why a cron string is rejected: one line naming the field and the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CronError {
     pub message: String,
@@ -36,14 +36,16 @@ const DESCRIPTORS: [&str; 9] = [
     "every_minute",
     "every_second",
 ];
-const DAYS: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
-const MONTHS: [&str; 12] = [
-    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
-];
+const DAYS: &str = "SUNMONTUEWEDTHUFRISAT";
+const MONTHS: &str = "JANFEBMARAPRMAYJUNJULAUGSEPOCTNOVDEC";
 
-/// Ragel's `space` class, which also counts `\v` (§6.1).
+/// Ragel's `space`, which unlike `char::is_ascii_whitespace` includes `\v`.
 fn is_space(b: u8) -> bool {
     b == b' ' || (9..=13).contains(&b)
+}
+
+fn is_sep(c: char) -> bool {
+    u8::try_from(c).is_ok_and(is_space)
 }
 
 /// Ragel's `allowedNonSpace`: the bytes a field may hold when fields are counted (§6.2).
@@ -58,91 +60,56 @@ fn scan(b: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> usize {
         .map_or(b.len(), |n| from + n)
 }
 
-/// The library folds digits into a u64 that wraps, so huge numbers wrap rather than fail (§6.2).
+/// The library folds digits into a wrapping u64, so huge numbers wrap instead of failing.
 fn number(digits: &[u8]) -> u64 {
-    digits.iter().fold(0u64, |n, d| {
-        n.wrapping_mul(10).wrapping_add(u64::from(d - b'0'))
-    })
-}
-
-/// User text inside a message: control characters are escaped so the message stays one line.
-fn show(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    let add = |n: u64, d: &u8| n.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+    digits.iter().fold(0, add)
 }
 
 /// Ok(()) when influxdata/cron's ParseUTC would accept `s`.
 pub fn validate(s: &str) -> Result<(), CronError> {
     let b = s.as_bytes();
-    let first = scan(b, 0, is_space); // leading whitespace is skipped (§6.1)
+    let first = scan(b, 0, is_space); // leading and trailing whitespace is allowed (§6.1)
     if b.get(first) == Some(&b'@') {
         return descriptor(&s[first + 1..]);
     }
-    // §6.1: the scanner counts runs of field bytes up to the first other byte; the longest of
-    // its 5-, 6- and 7-field patterns wins and 8 or more runs are an error. What follows the
-    // last field after a space is never read, so `0 0 * * 1 # note` passes like the server.
+    // §6.1: the library counts runs of field bytes up to the first other byte; the longest of
+    // its 5-, 6- and 7-field patterns wins, and 8 or more runs are an error. Whatever follows
+    // the last field and a space is never read, so `0 0 * * 1 # note` passes, as on the server.
+    let stop = scan(b, first, |c| is_field_byte(c) || is_space(c));
     let (mut runs, mut i) = (Vec::new(), first);
-    while i < b.len() && (is_field_byte(b[i]) || is_space(b[i])) {
-        let end = scan(
-            b,
-            i,
-            if is_field_byte(b[i]) {
-                is_field_byte
-            } else {
-                is_space
-            },
-        );
-        if is_field_byte(b[i]) {
-            runs.push((i, end));
-        }
-        i = end;
+    while i < stop {
+        let end = scan(&b[..stop], i, is_field_byte);
+        runs.push((i, end));
+        i = scan(&b[..stop], end, is_space);
     }
-    let total = s
-        .split(|c: char| c.is_ascii() && is_space(c as u8))
-        .filter(|f| !f.is_empty());
-    let total = total.count();
     let Some(kinds) = layout(runs.len()) else {
-        if runs.len() < 5 && i < b.len() {
-            let at = runs.len() - usize::from(runs.last().is_some_and(|r| r.1 == i));
-            let label = layout(total).map_or(format!("field {}", at + 1), |k| k[at].label());
-            return fail(format!("{label}: {}", stray(&s[i..])));
+        let total = s.split(is_sep).filter(|f| !f.is_empty()).count();
+        if runs.len() > 7 || stop == b.len() {
+            return fail(format!("expected 5, 6 or 7 fields, found {total}"));
         }
-        return fail(format!("expected 5, 6 or 7 fields, found {total}"));
+        // A stray byte cut the count short: name the field it sits in.
+        let at = runs.len() - usize::from(runs.last().is_some_and(|r| r.1 == stop));
+        let name = layout(total).map_or(format!("field {}", at + 1), |k| k[at].label());
+        return fail(format!("{name}: {}", stray(&s[stop..])));
     };
     let mut fields = vec![Field::default(); kinds.len()];
-    let mut stop = None;
-    for (n, (kind, &(from, to))) in kinds.iter().zip(&runs).enumerate() {
-        // The last element of a field counts only if a space or the end follows it (§6.2).
-        let ends_well = to == b.len() || is_space(b[to]);
-        if let Some(why) = parse_field(*kind, &s[from..to], &s[to..], ends_well, &mut fields[n])? {
-            stop = Some((n, why));
-            break; // the machine stops at the first bad byte; nothing after it is read
+    let mut halt = None;
+    for (n, (&kind, &(from, to))) in kinds.iter().zip(&runs).enumerate() {
+        if let Some(why) = read(kind, &s[from..to], &s[to..], &mut fields[n])? {
+            halt = Some((n, why)); // the machine stops at the first bad byte, reading no further
+            break;
         }
     }
-    // §6.2: `valid()` wants every field but the seconds to select something; a stop is only
-    // fatal when it left a field empty, so `0 0 * * 1,5L` passes like the server.
-    for (n, kind) in kinds
-        .iter()
-        .enumerate()
-        .filter(|(_, k)| **k != Kind::Second)
-    {
-        if !fields[n].any {
-            return match stop {
-                Some((at, why)) if at <= n => fail(why),
-                _ => fail(
-                    fields[n]
-                        .why
-                        .take()
-                        .unwrap_or(format!("{} selects nothing", kind.label())),
-                ),
+    // §6.2: `valid()` needs every field but the seconds to select something. A halt fails the
+    // string only when it left such a field empty, so `0 0 * * 1,5L` passes, as on the server.
+    for (n, field) in fields.into_iter().enumerate() {
+        if !field.any && kinds[n] != Kind::Second {
+            let why = match halt {
+                Some((at, why)) if at <= n => why,
+                _ => field.why.unwrap_or_default(),
             };
+            return fail(why);
         }
     }
     Ok(())
@@ -159,40 +126,44 @@ enum Kind {
     Year,
 }
 
+/// Each field as the library sees it: name, range shown, names allowed, `*` as (start, end),
+/// and the largest start, end and step. Days of the month count from 0 there, a range of them
+/// may end at 32, and weekday names count as 0-6 in that field (quirks, §6.2).
+type Spec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    (u64, u64),
+    u64,
+    u64,
+    u64,
+);
+const SPECS: [Spec; 7] = [
+    ("second", "0-59", "", (0, 59), 59, 59, 59),
+    ("minute", "0-59", "", (0, 59), 59, 59, 59),
+    ("hour", "0-23", "", (0, 23), 23, 23, 23),
+    ("day-of-month", "1-31", DAYS, (0, 30), 30, 31, 30),
+    ("month", "1-12", MONTHS, (1, 12), 12, 12, 12),
+    ("day-of-week", "0-6", DAYS, (0, 6), 7, 6, 7),
+    ("year", "1970-2099", "", (1970, 2099), 2099, 2099, 128),
+];
+
 impl Kind {
     fn label(self) -> String {
-        let name = [
-            "second",
-            "minute",
-            "hour",
-            "day-of-month",
-            "month",
-            "day-of-week",
-            "year",
-        ];
-        format!("{} field", name[self as usize])
-    }
-
-    /// Weekday names also work in day-of-month, as 0-6, so `SUN` fails there (quirk, §6.2).
-    fn names(self) -> &'static [&'static str] {
-        match self {
-            Kind::Dom | Kind::Dow => &DAYS,
-            Kind::Month => &MONTHS,
-            _ => &[],
-        }
+        format!("{} field", SPECS[self as usize].0)
     }
 }
 
-/// §6.1: 5 fields have no seconds (fixed at 0) and 5 or 6 fields allow any year.
+/// §6.1: 5 fields have no seconds (fixed at 0) and only 7 fields restrict the year.
 fn layout(n: usize) -> Option<&'static [Kind]> {
     use Kind::*;
     const ALL: [Kind; 7] = [Second, Minute, Hour, Dom, Month, Dow, Year];
-    match n {
-        5 => Some(&ALL[1..6]),
-        6 => Some(&ALL[..6]),
-        7 => Some(&ALL),
-        _ => None,
-    }
+    Some(match n {
+        5 => &ALL[1..6],
+        6 => &ALL[..6],
+        7 => &ALL,
+        _ => return None,
+    })
 }
 
 /// Whether some element selected a value, and why the first empty one selected none.
@@ -208,27 +179,23 @@ struct Num<'a> {
     text: &'a str,
 }
 
-/// Returns the message for the byte where the machine stopped, if it stopped.
-fn parse_field(
-    kind: Kind,
-    text: &str,
-    after: &str,
-    ends_well: bool,
-    field: &mut Field,
-) -> Result<Option<String>, CronError> {
-    let t = text.as_bytes();
+/// Applies each element of one field; returns the message for the byte the machine stopped at.
+fn read(kind: Kind, text: &str, after: &str, f: &mut Field) -> Result<Option<String>, CronError> {
     let mut i = 0;
     loop {
-        let elem = element(kind, text, i);
-        let (j, lo, hi, step) = match elem {
-            Ok(parts) => parts,
+        let (j, parts) = match element(kind, text, i) {
+            Ok(parsed) => parsed,
             Err(at) => return Ok(Some(stopped(kind, text, at, after))),
         };
-        let more = t.get(j) == Some(&b',');
-        if !more && !(j == t.len() && ends_well) {
+        // An element counts once a comma, a space or the end follows it.
+        let more = text.as_bytes().get(j) == Some(&b',');
+        if !more && (j < text.len() || !after.bytes().next().is_none_or(is_space)) {
             return Ok(Some(stopped(kind, text, j, after)));
         }
-        apply(kind, &text[i..j], lo, hi, step, field)?;
+        match apply(kind, &text[i..j], parts)? {
+            Some(why) => _ = f.why.get_or_insert(why),
+            None => f.any = true,
+        }
         if !more {
             return Ok(None);
         }
@@ -236,104 +203,85 @@ fn parse_field(
     }
 }
 
-type Parts<'a> = (usize, Option<Num<'a>>, Option<Num<'a>>, Option<Num<'a>>);
-
-/// §6.2 forms: `*`, `n`, `a-b`, each with an optional `/step`; Err is where it stopped.
-fn element(kind: Kind, text: &str, i: usize) -> Result<Parts<'_>, usize> {
-    let t = text.as_bytes();
-    let value = |at: usize, names: &[&str]| -> Result<(Num<'_>, usize), usize> {
-        let end = scan(t, at, |c| c.is_ascii_digit());
-        if end > at {
-            return Ok((
-                Num {
-                    v: number(&t[at..end]),
-                    text: &text[at..end],
-                },
-                end,
-            ));
-        }
-        let word = text.get(at..at + 3).unwrap_or("");
-        let v = names
-            .iter()
-            .position(|n| n.eq_ignore_ascii_case(word))
-            .ok_or(at)?;
-        Ok((
-            Num {
-                v: v as u64 + u64::from(kind == Kind::Month),
-                text: word,
-            },
-            at + 3,
-        ))
-    };
-    let (mut j, mut lo, mut hi) = (i + 1, None, None);
-    if t.get(i) != Some(&b'*') {
-        let (a, end) = value(i, kind.names())?;
-        (lo, j) = (Some(a), end);
-        if t.get(j) == Some(&b'-') {
-            let (b, end) = value(j + 1, kind.names())?;
-            (hi, j) = (Some(b), end);
+/// §6.2 forms: `*`, `n` or `a-b`, then an optional `/step`; Err holds where the machine stopped.
+fn element(kind: Kind, t: &str, i: usize) -> Result<(usize, [Option<Num<'_>>; 3]), usize> {
+    let (b, names, first) = (
+        t.as_bytes(),
+        SPECS[kind as usize].2,
+        u64::from(kind == Kind::Month),
+    );
+    let (mut j, mut lo, mut hi, mut step) = (i + 1, None, None, None);
+    if b.get(i) != Some(&b'*') {
+        (j, lo) = value(t, i, names, first)?;
+        if b.get(j) == Some(&b'-') {
+            (j, hi) = value(t, j + 1, names, first)?;
         }
     }
-    if t.get(j) != Some(&b'/') {
-        return Ok((j, lo, hi, None));
+    if b.get(j) == Some(&b'/') {
+        (j, step) = value(t, j + 1, "", 0)?;
     }
-    let (step, end) = value(j + 1, &[])?;
-    Ok((end, lo, hi, Some(step)))
+    Ok((j, [lo, hi, step]))
 }
 
-/// The message for the byte at `at` of the field, or for what follows the field.
+/// A number, or a 3-letter name (any case) counted from `first`, at byte `at`.
+fn value<'a>(
+    t: &'a str,
+    at: usize,
+    names: &str,
+    first: u64,
+) -> Result<(usize, Option<Num<'a>>), usize> {
+    let digits = scan(t.as_bytes(), at, |c| c.is_ascii_digit());
+    let (text, v) = if digits > at {
+        (&t[at..digits], number(&t.as_bytes()[at..digits]))
+    } else {
+        let word = t.get(at..at + 3).unwrap_or("");
+        let found = names
+            .as_bytes()
+            .chunks(3)
+            .position(|n| n.eq_ignore_ascii_case(word.as_bytes()));
+        (word, found.ok_or(at)? as u64 + first)
+    };
+    Ok((at + text.len(), Some(Num { v, text })))
+}
+
+/// Why the machine stopped at byte `at` of the field, or at what follows the field.
 fn stopped(kind: Kind, text: &str, at: usize, after: &str) -> String {
-    let (t, label) = (text.as_bytes(), kind.label());
-    match t.get(at) {
-        Some(c) if c.is_ascii_alphabetic() => {
-            let from = t[..at]
+    let (b, alpha) = (text.as_bytes(), |c: u8| c.is_ascii_alphabetic());
+    let why = match b.get(at) {
+        Some(&c) if alpha(c) => {
+            let from = b[..at]
                 .iter()
-                .rposition(|c| !c.is_ascii_alphabetic())
+                .rposition(|&c| !alpha(c))
                 .map_or(0, |p| p + 1);
-            let word = &text[from..scan(t, at, |c| c.is_ascii_alphabetic())];
+            let word = &text[from..scan(b, at, alpha)];
             match word.to_ascii_uppercase().as_str() {
-                "L" | "W" | "LW" => format!("{label}: `{word}` {QUARTZ}"),
-                _ => format!("{label}: unknown name `{word}`"),
+                "L" | "W" | "LW" => format!("`{word}` {QUARTZ}"),
+                _ => format!("unknown name `{word}`"),
             }
         }
-        Some(&c) => format!("{label}: unexpected `{}` in `{text}`", c as char),
-        None if after.is_empty() || is_space(after.as_bytes()[0]) => {
-            format!("{label}: `{text}` is incomplete")
-        }
-        None => format!("{label}: {}", stray(after)),
-    }
+        Some(&c) => format!("unexpected `{}` in `{text}`", c as char),
+        None if after.bytes().next().is_none_or(is_space) => format!("`{text}` is incomplete"),
+        None => stray(after),
+    };
+    format!("{}: {why}", kind.label())
 }
 
 fn stray(rest: &str) -> String {
-    match rest.chars().next() {
-        Some(c @ ('?' | '#')) => format!("`{c}` {QUARTZ}"),
-        c => format!(
-            "unexpected character `{}`",
-            show(&c.map(String::from).unwrap_or_default())
-        ),
+    match rest.chars().next().unwrap_or(' ') {
+        c @ ('?' | '#') => format!("`{c}` {QUARTZ}"),
+        c => format!("unexpected character `{}`", c.escape_debug()),
     }
 }
 
-/// One element's checks, in the library's order, and whether it selects a value.
+/// One element: the library's checks in its order, then None if it sets a bit in the bitmap,
+/// or why it sets none.
 fn apply(
     kind: Kind,
     text: &str,
-    lo: Option<Num>,
-    hi: Option<Num>,
-    step: Option<Num>,
-    field: &mut Field,
-) -> Result<(), CronError> {
+    [lo, hi, step]: [Option<Num>; 3],
+) -> Result<Option<String>, CronError> {
     use Kind::*;
-    let label = kind.label();
-    let (star_end, star_m) = match kind {
-        Second | Minute => (59, 1),
-        Hour => (23, 1),
-        Dom => (30, 0),
-        Month => (12, 0),
-        Dow => (6, 0),
-        Year => (2099, 0),
-    };
-    // The library's start, end, step and last number; day-of-month counts from 0 (§6.2).
+    let (name, span, _, star, start_max, end_max, step_max) = SPECS[kind as usize];
     let shift = |n: &Num| {
         if kind == Dom {
             n.v.wrapping_sub(1)
@@ -341,235 +289,138 @@ fn apply(
             n.v
         }
     };
-    let star_start = match kind {
-        Month => 1,
-        Year => 1970,
-        _ => 0,
-    };
-    let (start, mut end, mut d, mut m) = match (&lo, &hi) {
-        (None, _) => (star_start, star_end, 1, star_m),
-        (Some(a), None) => {
-            // A lone value ends at 0 ("no end"), except day-of-week (6) and year (itself).
-            let end = match kind {
-                Dow => 6,
-                Year => a.v,
-                _ => 0,
-            };
-            (shift(a), end, 0, a.v)
-        }
+    // The library's start, end, step and last number read; a lone value has no end (0),
+    // except in day-of-week (6) and year (itself).
+    let (start, end, d, m) = match (&lo, &hi) {
+        (None, _) => (star.0, star.1, 1, 0),
+        (Some(a), None) if kind == Dow => (a.v, 6, 0, a.v),
+        (Some(a), None) if kind == Year => (a.v, a.v, 0, a.v),
+        (Some(a), None) => (shift(a), 0, 0, a.v),
         (Some(a), Some(b)) => (shift(a), shift(b), 1, b.v),
     };
-    if let Some(s) = &step {
-        (d, m) = (s.v, s.v);
+    let (d, m) = step.as_ref().map_or((d, m), |s| (s.v, s.v));
+    let end = if kind == Dow && end == 7 { 6 } else { end }; // 7 is Sunday only as a range end
+    let min = if kind == Year { 1970 } else { 0 };
+    let out = |n: &Option<Num>| {
+        let text = n.as_ref().map_or("*", |n| n.text);
+        fail(format!("{name} field: {text} is out of range {span}"))
+    };
+    if d > step_max {
+        let text = step.map_or("", |s| s.text);
+        return fail(format!(
+            "{name} field: step {text} must be smaller than {}",
+            step_max + 1
+        ));
     }
-    let text_of = |n: &Option<Num>| n.as_ref().map_or("*", |n| n.text).to_string();
-    let range = |n: &Option<Num>, span: &str| {
-        fail(format!("{label}: {} is out of range {span}", text_of(n)))
-    };
-    let step_text = text_of(&step);
-    let too_big = |rule: &str| fail(format!("{label}: step {step_text} must be {rule}"));
-    let any = match kind {
-        Second | Minute | Hour => {
-            let (size, span) = if kind == Hour {
-                (24, "0-23")
-            } else {
-                (60, "0-59")
-            };
-            if d >= size {
-                return too_big(&format!("smaller than {size}"));
-            }
-            if start >= size {
-                return range(&lo, span);
-            }
-            if end >= size {
-                return range(&hi, span);
-            }
-            d == 0 || end == 0 || start <= end // an end of 0 means "no end": `5-0` is 5-59
-        }
-        Dom => {
-            if d >= 31 {
-                return too_big("smaller than 31");
-            }
-            if start > 30 {
-                return range(&lo, "1-31");
-            }
-            if end > 31 {
-                return range(&hi, "1-31"); // the library lets 32 end a range
-            }
-            if d == 0 {
-                m != 0
-            } else {
-                end == 0 || start <= end
-            } // `5/0` selects nothing
-        }
-        Month => {
-            if d > 12 {
-                return too_big("at most 12");
-            }
-            if start > 12 {
-                return range(&lo, "1-12");
-            }
-            if end > 12 {
-                return range(&hi, "1-12");
-            }
-            start != 0 && (d == 0 || end == 0 || start <= end)
-        }
-        Dow => {
-            if d > 7 {
-                return too_big("at most 7");
-            }
-            if start > 7 {
-                return range(&lo, "0-6");
-            }
-            end = if end == 7 { 6 } else { end }; // 7 is clamped to 6 only as a range end
-            if end > 6 {
-                return range(&hi, "0-6");
-            }
-            if start > end {
-                let why = if start == 7 {
-                    "7 is accepted only as the end of a range"
-                } else {
-                    "range start must be before end"
-                };
-                return fail(format!("{label}: {why}, found `{text}`"));
-            }
-            d == 0 || (start..=end).any(|v| v % d == 0) // steps count from Sunday, not start
-        }
-        Year => {
-            if d > 128 {
-                return too_big("at most 128");
-            }
-            if !(1970..=2099).contains(&start) {
-                return range(&lo, "1970-2099");
-            }
-            if !(1970..=2099).contains(&end) {
-                return range(&hi, "1970-2099");
-            }
-            // The year bitmap loses 2034 and 2098 (a shift by 64 is 0 in Go).
-            let kept = |y: u64| y != 2034 && y != 2098;
-            match d {
-                0 => kept(start),
-                1 if start == end => true,
-                64.. => (start..=end).step_by(d as usize).any(kept),
-                _ => end > start || kept(start),
-            }
-        }
-    };
-    field.any |= any;
-    if !any && field.why.is_none() {
-        field.why = Some(match kind {
-            Month if start == 0 => format!("{label}: 0 is out of range 1-12"),
-            Dom if d == 0 => format!("{label}: step 0 in `{text}` selects no day"),
-            Dow => format!("{label}: `{text}` selects no day (steps count from 0, Sunday)"),
-            Year if d < 64 || start <= end => {
-                format!(
-                    "{label}: `{text}` selects only 2034 or 2098, which influxdata/cron cannot store"
-                )
-            }
-            _ => format!("{label}: range `{text}` has its start after its end"),
+    if !(min..=start_max).contains(&start) {
+        return out(&lo);
+    }
+    if !(min..=end_max).contains(&end) {
+        return out(&hi);
+    }
+    if kind == Dow && start > end {
+        return fail(match start {
+            7 => format!("{name} field: 7 is accepted only as the end of a range such as `5-7`"),
+            _ => format!("{name} field: range `{text}` must start before it ends"),
         });
     }
-    Ok(())
+    let fits = end == 0 || start <= end; // an end of 0 means "no end", so `5-0` is 5 onwards
+    let kept = |y: u64| y != 2034 && y != 2098; // Go shifts these by 64, which sets nothing
+    let any = match kind {
+        Dom if d == 0 => m != 0, // the bit is `1 << (m-1)`, so a step of 0 sets none
+        Month => start != 0 && (d == 0 || fits),
+        Dow => d == 0 || (start..=end).any(|v| v % d == 0), // steps count from Sunday
+        Year => match d {
+            0 => kept(start),
+            1 if start == end => true,
+            64.. => (start..=end).step_by(d as usize).any(kept),
+            _ => end > start || kept(start),
+        },
+        _ => d == 0 || fits,
+    };
+    Ok((!any).then(|| match kind {
+        Month if start == 0 => format!("{name} field: 0 is out of range {span}"),
+        _ if !fits => format!("{name} field: range `{text}` must start before it ends"),
+        Dom => format!("{name} field: step 0 in `{text}` selects no day"),
+        Dow => format!("{name} field: `{text}` selects no day (steps count from Sunday)"),
+        _ => format!("{name} field: `{text}` selects only 2034 or 2098, which are not stored"),
+    }))
 }
 
-/// §6.3: lowercase names, nothing but whitespace after them.
+/// §6.3: a lowercase name and nothing after it but whitespace; `@every ` starts a duration.
 fn descriptor(rest: &str) -> Result<(), CronError> {
-    if let Some(spec) = rest.strip_prefix("every") {
-        if spec.as_bytes().first().is_some_and(|&c| is_space(c)) {
-            return every(spec);
-        }
+    let spec = rest
+        .strip_prefix("every")
+        .filter(|t| t.bytes().next().is_some_and(is_space));
+    if let Some(spec) = spec {
+        return every(spec);
     }
     let word = &rest[..scan(rest.as_bytes(), 0, |c| !is_space(c))];
-    let tail = rest[word.len()..].trim_start_matches(|c: char| c.is_ascii() && is_space(c as u8));
-    if DESCRIPTORS.contains(&word) {
-        return match tail {
-            "" => Ok(()),
-            _ => fail(format!(
-                "nothing may follow `@{word}`, found `{}`",
-                show(tail)
-            )),
-        };
+    let tail = rest[word.len()..].trim_start_matches(is_sep);
+    let known = |w: &str| DESCRIPTORS.contains(&w);
+    match word {
+        _ if known(word) && tail.is_empty() => Ok(()),
+        _ if known(word) => fail(format!(
+            "nothing may follow `@{word}`, found `{}`",
+            tail.escape_debug()
+        )),
+        "every" => fail(POSITIVE.into()),
+        _ if known(&word.to_lowercase()) => fail(format!(
+            "unknown descriptor `@{word}` (descriptors are lowercase)"
+        )),
+        _ => fail(format!("unknown descriptor `@{}`", word.escape_debug())),
     }
-    if word == "every" {
-        return fail(POSITIVE.to_string());
-    }
-    let case = if DESCRIPTORS.contains(&word.to_lowercase().as_str()) {
-        " (descriptors are lowercase)"
-    } else {
-        ""
-    };
-    fail(format!("unknown descriptor `@{}`{case}", show(word)))
 }
 
-enum Unit {
-    Years,
-    Months,
-    Days(u64),
-    Nanos(u64),
-}
-
-/// §6.4: <int><unit> pairs, spaces allowed between them.
+/// §6.4: <int><unit> pairs with optional whitespace between them.
 fn every(spec: &str) -> Result<(), CronError> {
     let b = spec.as_bytes();
-    let (mut years, mut months, mut days, mut nanos) = (0u64, 0u64, 0u32, 0u64);
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
+    let (mut years, mut months, mut days, mut nanos, mut i) = (0, 0, 0u32, 0u64, 0);
+    while let Some(&c) = b.get(i) {
         if is_space(c) {
             i += 1;
             continue;
         }
+        if b"dhmnuy".contains(&c) {
+            break; // quirk: these letters end the scan unread, so `@every 1s yolo` passes
+        }
         if !c.is_ascii_digit() {
-            if b"dhmnuy".contains(&c) {
-                break; // quirk: these letters silently end the scan, so `@every 1s yolo` passes
-            }
-            if c == b'-' {
-                return fail(POSITIVE.to_string());
-            }
-            let what = spec.trim_start_matches(|c: char| c.is_ascii() && is_space(c as u8));
-            return fail(format!(
-                "@every duration `{}` is not <int><unit> pairs such as `1h30m`",
-                show(what)
-            ));
+            let spec = spec.trim_start_matches(is_sep).escape_debug();
+            let bad = format!("@every duration `{spec}` is not <int><unit> pairs such as `1h30m`");
+            return fail(if c == b'-' { POSITIVE.into() } else { bad });
         }
         let j = scan(b, i, |c| c.is_ascii_digit());
-        let v = number(&b[i..j]);
-        let at = |k: usize| b.get(j + k).map(u8::to_ascii_lowercase);
-        // Longest match wins, as in the ragel scanner: `ms` and `mo` beat `m`.
-        let (unit, len) = match (at(0), at(1)) {
-            (Some(b'y'), _) => (Unit::Years, 1),
-            (Some(b'm'), Some(b'o')) => (Unit::Months, 2),
-            (Some(b'm'), Some(b's')) => (Unit::Nanos(1_000_000), 2),
-            (Some(b'm'), _) => (Unit::Nanos(60_000_000_000), 1),
-            (Some(b'u'), s) => (Unit::Nanos(1_000), 1 + usize::from(s == Some(b's'))),
-            (Some(b'n'), Some(b's')) => (Unit::Nanos(1), 2),
-            (Some(b's'), _) => (Unit::Nanos(1_000_000_000), 1),
-            (Some(b'h'), r) => (
-                Unit::Nanos(3_600_000_000_000),
-                1 + usize::from(r == Some(b'r')),
-            ),
-            (Some(b'd'), _) => (Unit::Days(1), 1),
-            (Some(b'w'), _) => (Unit::Days(7), 1), // added by influxdata/cron#12 (4bb0a200)
+        let (v, at) = (number(&b[i..j]), |k| {
+            b.get(j + k).map(u8::to_ascii_lowercase)
+        });
+        let (mut ns, mut len) = (0, 1);
+        // The scanner takes the longest unit: `ms` and `mo` beat `m`, `hr` beats `h`.
+        match (at(0), at(1)) {
+            (Some(b'y'), _) => years = v,
+            (Some(b'm'), Some(b'o')) => (months, len) = (v, 2),
+            (Some(b'm'), Some(b's')) => (ns, len) = (1_000_000, 2),
+            (Some(b'm'), _) => ns = 60_000_000_000,
+            (Some(b'u'), s) => (ns, len) = (1_000, 1 + usize::from(s == Some(b's'))),
+            (Some(b'n'), Some(b's')) => (ns, len) = (1, 2),
+            (Some(b's'), _) => ns = 1_000_000_000,
+            (Some(b'h'), r) => (ns, len) = (3_600_000_000_000, 1 + usize::from(r == Some(b'r'))),
+            // Days and weeks share a slot each pair overwrites, so `1d0d` is zero; `w` came in
+            // with influxdata/cron#12, the pinned commit.
+            (Some(b'd'), _) => days = v as u32,
+            (Some(b'w'), _) => days = v.wrapping_mul(7) as u32,
             _ => {
                 let why = match spec[j..].starts_with('µ') {
-                    true => "`µ` is not understood (the grammar matches bytes), write `us`",
+                    true => "`µ` is matched as bytes and never works, write `us`",
                     false => "needs a unit: y, mo, w, d, h, m, s, ms, us or ns",
                 };
                 return fail(format!("@every duration: `{}` {why}", &spec[i..j]));
             }
-        };
-        // Years, months and days are each one slot that a later pair overwrites, so `1d0d` is
-        // zero; the rest add up as Go's wrapping nanoseconds.
-        match unit {
-            Unit::Years => years = v,
-            Unit::Months => months = v,
-            Unit::Days(k) => days = v.wrapping_mul(k) as u32,
-            Unit::Nanos(ns) => nanos = nanos.wrapping_add(v.wrapping_mul(ns)),
         }
+        nanos = nanos.wrapping_add(v.wrapping_mul(ns)); // Go's int64 nanoseconds wrap too
         i = j + len;
     }
-    if years == 0 && months == 0 && days == 0 && nanos == 0 {
-        return fail(POSITIVE.to_string());
+    match years | months | u64::from(days) | nanos {
+        0 => fail(POSITIVE.into()),
+        _ => Ok(()),
     }
-    Ok(())
 }

@@ -3,6 +3,7 @@
 //! The pipeline runs one way: scan → locate → plan edits → apply → diff → payload → report.
 
 pub mod apply;
+pub mod check;
 pub mod cli;
 #[path = "/tmp/stub/cron.rs"]
 pub mod cron;

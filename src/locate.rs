@@ -90,14 +90,29 @@ pub fn locate(src: &str) -> Result<TaskRecord, LocateError> {
     let mut hints = Hints::default();
 
     let mut multiline_string: Option<Span> = None;
+    let mut previous: Option<Token> = None;
     for token in Lexer::new(src) {
-        let token = token.map_err(|e| {
-            let mut message = e.message;
+        let syntax = |offset: usize, mut message: String| {
             if let Some(string) = multiline_string {
                 message.push_str(&suspicious_string_note(src, string));
             }
-            fail(ErrorCode::Syntax, e.offset, message)
-        })?;
+            fail(ErrorCode::Syntax, offset, message)
+        };
+        let token = token.map_err(|e| syntax(e.offset, e.message))?;
+        if let Some(prev) = previous
+            && prev.kind == Kind::Int
+            && prev.span.end == token.span.start
+            && matches!(token.kind, Kind::Int | Kind::Duration | Kind::Float)
+        {
+            return Err(syntax(
+                prev.span.start,
+                format!(
+                    "`{}` is not a number: a nonzero value cannot start with 0 (§5.4)",
+                    &src[prev.span.start..token.span.end]
+                ),
+            ));
+        }
+        previous = Some(token);
         if multiline_string.is_none()
             && matches!(token.kind, Kind::String | Kind::StringExpr)
             && src[token.span.range()].contains('\n')
@@ -138,8 +153,8 @@ pub fn locate(src: &str) -> Result<TaskRecord, LocateError> {
                 Pending::Task { start }
             }
             (Pending::Task { start }, Kind::Assign) => Pending::Value { start },
-            (Pending::Task { .. }, Kind::Dot) => {
-                hints.member_option = Some(token.span.start);
+            (Pending::Task { start }, Kind::Dot) => {
+                hints.member_option = Some(start);
                 Pending::None
             }
             (Pending::Value { start }, Kind::LBrace) => {
@@ -334,6 +349,7 @@ impl Hints {
 
     fn no_record(&self, src: &str) -> LocateError {
         let mut message = "no top-level `option task = {…}` statement".to_string();
+        let offset = self.bare_assignment.or(self.member_option).unwrap_or(0);
         if let Some(at) = self.bare_assignment {
             let lc = line_col(src, at);
             message.push_str(&format!(
@@ -347,7 +363,7 @@ impl Hints {
                 lc.line
             ));
         }
-        fail(ErrorCode::NoTaskOption, 0, message)
+        fail(ErrorCode::NoTaskOption, offset, message)
     }
 }
 
@@ -440,11 +456,11 @@ mod tests {
         );
         assert_eq!(
             err("option task = {\n    ...\n    every: 15m,\n}").2,
-            "expected a property key, found `.` `.`"
+            "expected a property key, found `.`"
         );
         assert_eq!(
             err("option task = {name: \"{{N}}\", every: {{UNIT}}}").2,
-            "expected a record key after `{`, found `{` `{`"
+            "expected a record key after `{`, found `{`"
         );
     }
 
@@ -459,6 +475,18 @@ mod tests {
         let (code, offset, message) = err("option task = {name: \"a\", every: 1h}\nf(x\n");
         assert_eq!((code, offset), (ErrorCode::Unbalanced, 38));
         assert_eq!(message, "`(` is never closed");
+    }
+
+    #[test]
+    fn leading_zeros_are_refused() {
+        let (code, offset, message) = err("option task = {name: \"a\", every: 01h}");
+        assert_eq!((code, offset), (ErrorCode::Syntax, 33));
+        assert_eq!(
+            message,
+            "`01h` is not a number: a nonzero value cannot start with 0 (§5.4)"
+        );
+        assert_eq!(err("x = 0123\n").0, ErrorCode::Syntax);
+        assert!(locate("option task = {name: \"a\", every: 10s, retry: 0}\nx = 0.5").is_ok());
     }
 
     #[test]

@@ -138,10 +138,13 @@ pub fn parse(
 /// How a token reads in a message: its text when short, else its kind.
 pub fn describe(src: &str, token: &Token) -> String {
     let text = token.text(src);
-    if text.chars().count() <= 24 && !text.contains('\n') {
-        format!("{} `{}`", token.kind.describe(), text)
+    let kind = token.kind.describe();
+    if kind.starts_with('`') {
+        kind.to_string()
+    } else if text.chars().count() <= 24 && !text.contains('\n') {
+        format!("{kind} `{text}`")
     } else {
-        token.kind.describe().to_string()
+        kind.to_string()
     }
 }
 

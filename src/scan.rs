@@ -381,9 +381,11 @@ fn date_time_lit(input: &str) -> IResult<&str, &str> {
     recognize(pair(date, opt(time))).parse(input)
 }
 
+type Recognizer = fn(&str) -> IResult<&str, &str>;
+
 /// The longest of the numeric token forms, as the ragel scanner picks it.
 fn number_like(rest: &str) -> (Kind, usize) {
-    let candidates: [(Kind, fn(&str) -> IResult<&str, &str>); 4] = [
+    let candidates: [(Kind, Recognizer); 4] = [
         (Kind::DateTime, date_time_lit),
         (Kind::Duration, duration_lit),
         (Kind::Float, float_lit),

@@ -66,7 +66,7 @@ const REFUSED: &[(&str, ErrorCode, &str, &str)] = &[
     (
         "026",
         ErrorCode::Syntax,
-        "21:31",
+        "16:23",
         "typographic quote in an import flips string parity",
     ),
     (
@@ -263,7 +263,7 @@ fn every_editable_file_takes_every_override() {
                             "{context}"
                         )
                     }
-                    "offset" if *want == "" || want.starts_with("0") => {
+                    "offset" if want.is_empty() || want.starts_with('0') => {
                         assert_eq!(value("offset"), None, "{context}")
                     }
                     _ => assert_eq!(value(key).as_deref(), Some(*want), "{context}"),

@@ -1,5 +1,6 @@
 //! Command-line flags as typed (clap), and the dispatch to each command.
 
+mod check;
 mod show;
 mod update;
 
@@ -67,12 +68,15 @@ impl ColorChoice {
 pub enum Command {
     /// Override name/every/cron/offset in place; show the diff, write the file or a PATCH body.
     #[command(after_help = update::EXAMPLES)]
-    Update(UpdateArgs),
+    Update(Box<UpdateArgs>),
     /// Print the task options of scripts.
     #[command(
         after_help = "Examples:\n  fluxtask show task.flux\n  fluxtask show tasks/*.flux --json"
     )]
     Show(ShowArgs),
+    /// Validate task options the way the server does (pre-commit and CI).
+    #[command(after_help = check::EXAMPLES)]
+    Check(CheckArgs),
 }
 
 #[derive(Debug, Args)]
@@ -157,6 +161,34 @@ pub struct UpdateArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files and directories (directories recurse into *.flux); `-` reads standard input.
+    /// Default: the current directory.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = check::Format::Human)]
+    pub format: check::Format,
+
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Name shown for standard input.
+    #[arg(long, value_name = "PATH", default_value = "<stdin>")]
+    pub stdin_filename: String,
+
+    /// Also walk hidden files and directories.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Do not honour .gitignore, .ignore and git excludes.
+    #[arg(long)]
+    pub no_ignore: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Flux scripts; `-` reads standard input.
     #[arg(value_name = "FILE", required = true)]
@@ -180,6 +212,7 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Update(args) => update::run(&args, cli.color),
         Command::Show(args) => show::run(&args, cli.color),
+        Command::Check(args) => check::run(&args, cli.color),
     }
 }
 

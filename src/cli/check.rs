@@ -1,0 +1,277 @@
+//! `fluxtask check`: find `.flux` files, check them in parallel, report in sorted path order.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde_json::json;
+
+use super::{CheckArgs, ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Input, print_error};
+use crate::check::check;
+use crate::report::{self, Diagnostic, Severity, Style};
+use crate::span::line_col;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The source line with the span underlined (rustc style).
+    Human,
+    /// One `path:line:col: CODE message` line per finding.
+    Concise,
+    /// One JSON document for tools.
+    Json,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+pub const EXAMPLES: &str = "Examples:
+  fluxtask check                        # every *.flux below the current directory
+  fluxtask check tasks/ other.flux      # directories recurse, honouring .gitignore
+  fluxtask check --format github .      # annotations in a GitHub Actions job
+  cat t.flux | fluxtask check - --stdin-filename tasks/t.flux";
+
+/// What one file came to, already rendered so the source text need not be kept.
+struct FileReport {
+    rendered: String,
+    json: Vec<serde_json::Value>,
+    errors: usize,
+    warnings: usize,
+    unreadable: Option<(String, String)>,
+}
+
+pub fn run(args: &CheckArgs, color: ColorChoice) -> i32 {
+    let err_color = color.stderr();
+    let (inputs, walk_errors) = collect_inputs(args);
+    let style = Style {
+        color: color.stdout(),
+    };
+    let reports: Vec<FileReport> = inputs
+        .par_iter()
+        .map(|input| check_one(input, args.format, style))
+        .collect();
+
+    let mut out = String::new();
+    let (mut errors, mut warnings, mut unreadable) = (0, 0, walk_errors.len());
+    let mut json_findings = Vec::new();
+    let mut json_unreadable: Vec<_> = walk_errors
+        .iter()
+        .map(|(p, m)| json!({"path": p, "message": m}))
+        .collect();
+    for (path, message) in &walk_errors {
+        print_error(err_color, Some(path), message);
+    }
+    for report in reports {
+        errors += report.errors;
+        warnings += report.warnings;
+        out.push_str(&report.rendered);
+        json_findings.extend(report.json);
+        if let Some((path, message)) = report.unreadable {
+            print_error(err_color, Some(&path), &message);
+            json_unreadable.push(json!({"path": path, "message": message}));
+            unreadable += 1;
+        }
+    }
+    match args.format {
+        Format::Json => {
+            let doc = json!({
+                "version": 1,
+                "files_checked": inputs.len(),
+                "errors": errors,
+                "warnings": warnings,
+                "diagnostics": json_findings,
+                "unreadable": json_unreadable,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        }
+        _ => print!("{out}"),
+    }
+    if matches!(args.format, Format::Human | Format::Concise) {
+        eprintln!("{}", summary(inputs.len(), errors, warnings));
+    }
+    if unreadable > 0 {
+        EXIT_ERROR
+    } else if errors > 0 || (args.strict && warnings > 0) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn summary(files: usize, errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    if errors + warnings == 0 {
+        format!("fluxtask: {} checked, all clean", plural(files, "file"))
+    } else {
+        format!(
+            "fluxtask: {} and {} in {} checked",
+            plural(errors, "error"),
+            plural(warnings, "warning"),
+            plural(files, "file")
+        )
+    }
+}
+
+/// Files named on the command line are always checked; directories are walked for `*.flux`,
+/// skipping what `.gitignore`/`.ignore` exclude and hidden entries (as ripgrep does).
+fn collect_inputs(args: &CheckArgs) -> (Vec<Input>, Vec<(String, String)>) {
+    let default = [PathBuf::from(".")];
+    let roots = if args.paths.is_empty() {
+        &default[..]
+    } else {
+        &args.paths[..]
+    };
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let mut stdin = None;
+    for root in roots {
+        if root.as_os_str() == "-" {
+            stdin = Some(Input::from_arg(root, &args.stdin_filename));
+        } else if root.is_dir() {
+            walk(root, args, &mut files, &mut errors);
+        } else {
+            files.push(root.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    let mut inputs: Vec<Input> = files.into_iter().map(Input::Path).collect();
+    inputs.extend(stdin);
+    (inputs, errors)
+}
+
+fn walk(
+    root: &Path,
+    args: &CheckArgs,
+    files: &mut Vec<PathBuf>,
+    errors: &mut Vec<(String, String)>,
+) {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(!args.hidden)
+        .git_ignore(!args.no_ignore)
+        .git_exclude(!args.no_ignore)
+        .git_global(!args.no_ignore)
+        .ignore(!args.no_ignore)
+        .parents(!args.no_ignore)
+        .require_git(false)
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e)
+                if e.file_type().is_some_and(|t| t.is_file())
+                    && e.path().extension().is_some_and(|x| x == "flux") =>
+            {
+                files.push(e.into_path());
+            }
+            Ok(_) => {}
+            Err(e) => errors.push((root.display().to_string(), e.to_string())),
+        }
+    }
+}
+
+fn check_one(input: &Input, format: Format, style: Style) -> FileReport {
+    let path = input.display();
+    let mut report = FileReport {
+        rendered: String::new(),
+        json: Vec::new(),
+        errors: 0,
+        warnings: 0,
+        unreadable: None,
+    };
+    let src = match input.read() {
+        Ok(src) => src,
+        Err(e) => {
+            report.unreadable = Some((path, e.to_string()));
+            return report;
+        }
+    };
+    for d in check(&src) {
+        match d.severity {
+            Severity::Error => report.errors += 1,
+            Severity::Warning => report.warnings += 1,
+        }
+        match format {
+            Format::Human => {
+                report
+                    .rendered
+                    .push_str(&report::human(&path, &src, &d, style));
+                report.rendered.push('\n');
+            }
+            Format::Concise => {
+                report.rendered.push_str(&report::concise(&path, &src, &d));
+                report.rendered.push('\n');
+            }
+            Format::Github => {
+                report.rendered.push_str(&github(&path, &src, &d));
+                report.rendered.push('\n');
+            }
+            Format::Json => report.json.push(json_finding(&path, &src, &d)),
+        }
+    }
+    report
+}
+
+fn json_finding(path: &str, src: &str, d: &Diagnostic) -> serde_json::Value {
+    let start = line_col(src, d.span.start);
+    let end = line_col(src, d.span.end);
+    json!({
+        "path": path,
+        "code": d.code,
+        "severity": d.severity,
+        "message": d.message,
+        "help": d.help,
+        "line": start.line,
+        "column": start.column,
+        "end_line": end.line,
+        "end_column": end.column,
+        "span": {"start": d.span.start, "end": d.span.end},
+    })
+}
+
+/// `::error file=…,line=…,col=…::message`, escaped as the runner expects.
+fn github(path: &str, src: &str, d: &Diagnostic) -> String {
+    let start = line_col(src, d.span.start);
+    let end = line_col(src, d.span.end);
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str(&format!(" (help: {help})"));
+    }
+    format!(
+        "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+        d.severity.as_str(),
+        escape_property(path),
+        start.line,
+        start.column,
+        end.line,
+        end.column,
+        escape_property(&format!("fluxtask {}", d.code)),
+        escape_data(&message)
+    )
+}
+
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escaping() {
+        assert_eq!(escape_data("50%\nnext"), "50%25%0Anext");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+
+    #[test]
+    fn summary_counts() {
+        assert_eq!(summary(1, 0, 0), "fluxtask: 1 file checked, all clean");
+        assert_eq!(
+            summary(3, 1, 2),
+            "fluxtask: 1 error and 2 warnings in 3 files checked"
+        );
+    }
+}
