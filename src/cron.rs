@@ -25,17 +25,8 @@ fn fail<T>(message: String) -> Result<T, CronError> {
 
 const QUARTZ: &str = "is not supported (influxdata/cron has no L, W, ? or #)";
 const POSITIVE: &str = "@every needs a positive duration such as `@every 1h30m`";
-const DESCRIPTORS: [&str; 9] = [
-    "yearly",
-    "annually",
-    "monthly",
-    "weekly",
-    "daily",
-    "midnight",
-    "hourly",
-    "every_minute",
-    "every_second",
-];
+const NAMED: &str =
+    "yearly annually monthly weekly daily midnight hourly every_minute every_second";
 const DAYS: &str = "SUNMONTUEWEDTHUFRISAT";
 const MONTHS: &str = "JANFEBMARAPRMAYJUNJULAUGSEPOCTNOVDEC";
 
@@ -53,11 +44,11 @@ fn is_field_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"/*,-".contains(&b)
 }
 
-fn scan(b: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> usize {
-    b[from..]
-        .iter()
-        .position(|&c| !keep(c))
-        .map_or(b.len(), |n| from + n)
+fn scan(b: &[u8], mut i: usize, keep: impl Fn(u8) -> bool) -> usize {
+    while i < b.len() && keep(b[i]) {
+        i += 1;
+    }
+    i
 }
 
 /// The library folds digits into a wrapping u64, so huge numbers wrap instead of failing.
@@ -90,7 +81,7 @@ pub fn validate(s: &str) -> Result<(), CronError> {
         }
         // A stray byte cut the count short: name the field it sits in.
         let at = runs.len() - usize::from(runs.last().is_some_and(|r| r.1 == stop));
-        let name = layout(total).map_or(format!("field {}", at + 1), |k| k[at].label());
+        let name = layout(total).map_or(format!("field {}", at + 1), |k| label(k[at]));
         return fail(format!("{name}: {}", stray(&s[stop..])));
     };
     let mut fields = vec![Field::default(); kinds.len()];
@@ -103,16 +94,12 @@ pub fn validate(s: &str) -> Result<(), CronError> {
     }
     // §6.2: `valid()` needs every field but the seconds to select something. A halt fails the
     // string only when it left such a field empty, so `0 0 * * 1,5L` passes, as on the server.
-    for (n, field) in fields.into_iter().enumerate() {
-        if !field.any && kinds[n] != Kind::Second {
-            let why = match halt {
-                Some((at, why)) if at <= n => why,
-                _ => field.why.unwrap_or_default(),
-            };
-            return fail(why);
-        }
+    let empty = (0..kinds.len()).find(|&n| !fields[n].any && kinds[n] != Kind::Second);
+    match (empty, halt) {
+        (None, _) => Ok(()),
+        (Some(n), Some((at, why))) if at <= n => fail(why),
+        (Some(n), _) => fail(fields[n].why.take().unwrap_or_default()),
     }
-    Ok(())
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -129,16 +116,7 @@ enum Kind {
 /// Each field as the library sees it: name, range shown, names allowed, `*` as (start, end),
 /// and the largest start, end and step. Days of the month count from 0 there, a range of them
 /// may end at 32, and weekday names count as 0-6 in that field (quirks, §6.2).
-type Spec = (
-    &'static str,
-    &'static str,
-    &'static str,
-    (u64, u64),
-    u64,
-    u64,
-    u64,
-);
-const SPECS: [Spec; 7] = [
+const SPECS: [(&str, &str, &str, (u64, u64), u64, u64, u64); 7] = [
     ("second", "0-59", "", (0, 59), 59, 59, 59),
     ("minute", "0-59", "", (0, 59), 59, 59, 59),
     ("hour", "0-23", "", (0, 23), 23, 23, 23),
@@ -148,10 +126,8 @@ const SPECS: [Spec; 7] = [
     ("year", "1970-2099", "", (1970, 2099), 2099, 2099, 128),
 ];
 
-impl Kind {
-    fn label(self) -> String {
-        format!("{} field", SPECS[self as usize].0)
-    }
+fn label(kind: Kind) -> String {
+    format!("{} field", SPECS[kind as usize].0)
 }
 
 /// §6.1: 5 fields have no seconds (fixed at 0) and only 7 fields restrict the year.
@@ -179,8 +155,11 @@ struct Num<'a> {
     text: &'a str,
 }
 
+type Read<'a> = Result<(usize, Option<Num<'a>>), usize>;
+type Why = Result<Option<String>, CronError>;
+
 /// Applies each element of one field; returns the message for the byte the machine stopped at.
-fn read(kind: Kind, text: &str, after: &str, f: &mut Field) -> Result<Option<String>, CronError> {
+fn read(kind: Kind, text: &str, after: &str, f: &mut Field) -> Why {
     let mut i = 0;
     loop {
         let (j, parts) = match element(kind, text, i) {
@@ -205,11 +184,8 @@ fn read(kind: Kind, text: &str, after: &str, f: &mut Field) -> Result<Option<Str
 
 /// §6.2 forms: `*`, `n` or `a-b`, then an optional `/step`; Err holds where the machine stopped.
 fn element(kind: Kind, t: &str, i: usize) -> Result<(usize, [Option<Num<'_>>; 3]), usize> {
-    let (b, names, first) = (
-        t.as_bytes(),
-        SPECS[kind as usize].2,
-        u64::from(kind == Kind::Month),
-    );
+    let (b, names) = (t.as_bytes(), SPECS[kind as usize].2);
+    let first = u64::from(kind == Kind::Month);
     let (mut j, mut lo, mut hi, mut step) = (i + 1, None, None, None);
     if b.get(i) != Some(&b'*') {
         (j, lo) = value(t, i, names, first)?;
@@ -223,22 +199,15 @@ fn element(kind: Kind, t: &str, i: usize) -> Result<(usize, [Option<Num<'_>>; 3]
     Ok((j, [lo, hi, step]))
 }
 
-/// A number, or a 3-letter name (any case) counted from `first`, at byte `at`.
-fn value<'a>(
-    t: &'a str,
-    at: usize,
-    names: &str,
-    first: u64,
-) -> Result<(usize, Option<Num<'a>>), usize> {
+/// A number, or a 3-letter name in any case counted from `first`, at byte `at`.
+fn value<'a>(t: &'a str, at: usize, names: &str, first: u64) -> Read<'a> {
     let digits = scan(t.as_bytes(), at, |c| c.is_ascii_digit());
     let (text, v) = if digits > at {
         (&t[at..digits], number(&t.as_bytes()[at..digits]))
     } else {
         let word = t.get(at..at + 3).unwrap_or("");
-        let found = names
-            .as_bytes()
-            .chunks(3)
-            .position(|n| n.eq_ignore_ascii_case(word.as_bytes()));
+        let mut names = names.as_bytes().chunks(3);
+        let found = names.position(|n| n.eq_ignore_ascii_case(word.as_bytes()));
         (word, found.ok_or(at)? as u64 + first)
     };
     Ok((at + text.len(), Some(Num { v, text })))
@@ -246,14 +215,11 @@ fn value<'a>(
 
 /// Why the machine stopped at byte `at` of the field, or at what follows the field.
 fn stopped(kind: Kind, text: &str, at: usize, after: &str) -> String {
-    let (b, alpha) = (text.as_bytes(), |c: u8| c.is_ascii_alphabetic());
-    let why = match b.get(at) {
-        Some(&c) if alpha(c) => {
-            let from = b[..at]
-                .iter()
-                .rposition(|&c| !alpha(c))
-                .map_or(0, |p| p + 1);
-            let word = &text[from..scan(b, at, alpha)];
+    let alpha = |c: char| c.is_ascii_alphabetic();
+    let why = match text.as_bytes().get(at) {
+        Some(c) if c.is_ascii_alphabetic() => {
+            let from = text[..at].trim_end_matches(alpha).len();
+            let word = &text[from..text.len() - text[at..].trim_start_matches(alpha).len()];
             match word.to_ascii_uppercase().as_str() {
                 "L" | "W" | "LW" => format!("`{word}` {QUARTZ}"),
                 _ => format!("unknown name `{word}`"),
@@ -263,7 +229,7 @@ fn stopped(kind: Kind, text: &str, at: usize, after: &str) -> String {
         None if after.bytes().next().is_none_or(is_space) => format!("`{text}` is incomplete"),
         None => stray(after),
     };
-    format!("{}: {why}", kind.label())
+    format!("{}: {why}", label(kind))
 }
 
 fn stray(rest: &str) -> String {
@@ -273,22 +239,12 @@ fn stray(rest: &str) -> String {
     }
 }
 
-/// One element: the library's checks in its order, then None if it sets a bit in the bitmap,
-/// or why it sets none.
-fn apply(
-    kind: Kind,
-    text: &str,
-    [lo, hi, step]: [Option<Num>; 3],
-) -> Result<Option<String>, CronError> {
+/// One element: the library's checks in its order, then None if it sets a bit of the field's
+/// bitmap, or why it sets none.
+fn apply(kind: Kind, text: &str, [lo, hi, step]: [Option<Num>; 3]) -> Why {
     use Kind::*;
     let (name, span, _, star, start_max, end_max, step_max) = SPECS[kind as usize];
-    let shift = |n: &Num| {
-        if kind == Dom {
-            n.v.wrapping_sub(1)
-        } else {
-            n.v
-        }
-    };
+    let shift = |n: &Num| n.v.wrapping_sub(u64::from(kind == Dom));
     // The library's start, end, step and last number read; a lone value has no end (0),
     // except in day-of-week (6) and year (itself).
     let (start, end, d, m) = match (&lo, &hi) {
@@ -306,11 +262,9 @@ fn apply(
         fail(format!("{name} field: {text} is out of range {span}"))
     };
     if d > step_max {
-        let text = step.map_or("", |s| s.text);
-        return fail(format!(
-            "{name} field: step {text} must be smaller than {}",
-            step_max + 1
-        ));
+        let (text, size) = (step.map_or("", |s| s.text), step_max + 1);
+        let why = format!("{name} field: step {text} must be smaller than {size}");
+        return fail(why);
     }
     if !(min..=start_max).contains(&start) {
         return out(&lo);
@@ -349,25 +303,18 @@ fn apply(
 
 /// §6.3: a lowercase name and nothing after it but whitespace; `@every ` starts a duration.
 fn descriptor(rest: &str) -> Result<(), CronError> {
-    let spec = rest
-        .strip_prefix("every")
-        .filter(|t| t.bytes().next().is_some_and(is_space));
-    if let Some(spec) = spec {
-        return every(spec);
+    if rest.starts_with("every") && rest.as_bytes().get(5).is_some_and(|&c| is_space(c)) {
+        return every(&rest[5..]);
     }
     let word = &rest[..scan(rest.as_bytes(), 0, |c| !is_space(c))];
     let tail = rest[word.len()..].trim_start_matches(is_sep);
-    let known = |w: &str| DESCRIPTORS.contains(&w);
+    let tail = tail.escape_debug().to_string();
+    let known = |w: &str| NAMED.split(' ').any(|d| d == w);
     match word {
         _ if known(word) && tail.is_empty() => Ok(()),
-        _ if known(word) => fail(format!(
-            "nothing may follow `@{word}`, found `{}`",
-            tail.escape_debug()
-        )),
+        _ if known(word) => fail(format!("nothing may follow `@{word}`, found `{tail}`")),
         "every" => fail(POSITIVE.into()),
-        _ if known(&word.to_lowercase()) => fail(format!(
-            "unknown descriptor `@{word}` (descriptors are lowercase)"
-        )),
+        _ if known(&word.to_lowercase()) => fail(format!("`@{word}` must be lowercase")),
         _ => fail(format!("unknown descriptor `@{}`", word.escape_debug())),
     }
 }
@@ -390,9 +337,8 @@ fn every(spec: &str) -> Result<(), CronError> {
             return fail(if c == b'-' { POSITIVE.into() } else { bad });
         }
         let j = scan(b, i, |c| c.is_ascii_digit());
-        let (v, at) = (number(&b[i..j]), |k| {
-            b.get(j + k).map(u8::to_ascii_lowercase)
-        });
+        let v = number(&b[i..j]);
+        let at = |k| b.get(j + k).map(u8::to_ascii_lowercase);
         let (mut ns, mut len) = (0, 1);
         // The scanner takes the longest unit: `ms` and `mo` beat `m`, `hr` beats `h`.
         match (at(0), at(1)) {
@@ -422,5 +368,150 @@ fn every(spec: &str) -> Result<(), CronError> {
     match years | months | u64::from(days) | nanos {
         0 => fail(POSITIVE.into()),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CronError, QUARTZ, validate};
+
+    /// Accepted by the library: the §6 examples and the other forms, split at ` | `.
+    const ACCEPTED: &str = "
+        0 * * * * | */5 * * * * | 0 0 * * MON-FRI | 0 0 * * mon-fri | 0 0 1 jan * | 0 0 * * 5-7
+        0 0 0 * * * 2025 | * * * * * * | 0-30/10 9-17 1,15 2-11/3 * | 5/15 * * * * | 0 0 * * 0-7
+        0 0 * * */7 | 0 0 0 1 1 * 1970-2099/5 | 1-6/2 * * * Feb-Oct/3 * 2020/4 | 0 0 * * sun
+        @yearly | @annually | @monthly | @weekly | @daily | @midnight | @hourly | @every_minute
+        @every_second | @every 1w1d1s | @every 10s400ms700000us | @every 2hr1s | @every 7y1mo
+        @every 1h30m | @every 1HR | @every 1u1us1ns | @every 3mo1ms";
+
+    /// One rejected case a line: the input, ` => ` and the exact message.
+    const REJECTED: &str = "
+        1 2 3 4 5 6 7 8 => expected 5, 6 or 7 fields, found 8
+        20 * * * => expected 5, 6 or 7 fields, found 4
+        é 0 0 * * 1 => second field: unexpected character `é`
+        60 * * * * => minute field: 60 is out of range 0-59
+        * 24 * * * => hour field: 24 is out of range 0-23
+        */60 * * * * => minute field: step 60 must be smaller than 60
+        99999999999999999999 * * * * => minute field: 99999999999999999999 is out of range 0-59
+        59-3 * * * * => minute field: range `59-3` must start before it ends
+        0 0 0 * * => day-of-month field: 0 is out of range 1-31
+        0 0 32 * * => day-of-month field: 32 is out of range 1-31
+        0 0 SUN * * => day-of-month field: SUN is out of range 1-31
+        0 0 5/0 * * => day-of-month field: step 0 in `5/0` selects no day
+        0 0 * 0 * => month field: 0 is out of range 1-12
+        0 0 * 13 * => month field: 13 is out of range 1-12
+        0 0 * */13 * => month field: step 13 must be smaller than 13
+        0 0 * * 7 => day-of-week field: 7 is accepted only as the end of a range such as `5-7`
+        0 0 * * */8 => day-of-week field: step 8 must be smaller than 8
+        0 0 * * sat-sun => day-of-week field: range `sat-sun` must start before it ends
+        0 0 * * 5/7 => day-of-week field: `5/7` selects no day (steps count from Sunday)
+        0 0 0 * * * 1969 => year field: 1969 is out of range 1970-2099
+        0 0 0 * * * */129 => year field: step 129 must be smaller than 129
+        0 0 0 * * * 2034 => year field: `2034` selects only 2034 or 2098, which are not stored
+        0 0 ? * * => day-of-month field: `?` QUARTZ
+        0 0 L * * => day-of-month field: `L` QUARTZ
+        0 0 * * 1#2 => day-of-week field: `#` QUARTZ
+        0 0 * * 5L => day-of-week field: `L` QUARTZ
+        0 0 15W * * => day-of-month field: `W` QUARTZ
+        0 0 LW * * => day-of-month field: `LW` QUARTZ
+        0 0 * * MONDAY => day-of-week field: unknown name `MONDAY`
+        0 0 * foo * => month field: unknown name `foo`
+        0 0 * * 1- => day-of-week field: `1-` is incomplete
+        0 0 * * 1-2-3 => day-of-week field: unexpected `-` in `1-2-3`
+        0 0 * * 1% => day-of-week field: unexpected character `%`
+        @reboot => unknown descriptor `@reboot`
+        @DAILY => `@DAILY` must be lowercase
+        @daily x => nothing may follow `@daily`, found `x`
+        @every -1s => @every needs a positive duration such as `@every 1h30m`
+        @every 0s => @every needs a positive duration such as `@every 1h30m`
+        @every 1d0d => @every needs a positive duration such as `@every 1h30m`
+        @every => @every needs a positive duration such as `@every 1h30m`
+        @every food => @every duration `food` is not <int><unit> pairs such as `1h30m`
+        @every 1s food => @every duration `1s food` is not <int><unit> pairs such as `1h30m`
+        @every 5x => @every duration: `5` needs a unit: y, mo, w, d, h, m, s, ms, us or ns
+        @every 1µs => @every duration: `1` `µ` is matched as bytes and never works, write `us`";
+
+    fn message(s: &str) -> String {
+        validate(s).expect_err(s).message
+    }
+
+    #[test]
+    fn accepts_the_spec_examples() {
+        let spaced = [
+            " 0 2 * * * ",
+            "0\t0\t*\t*\t*",
+            " @hourly \t",
+            "@every  1h 30m",
+        ];
+        for s in ACCEPTED
+            .split(['|', '\n'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .chain(spaced)
+        {
+            assert_eq!(validate(s), Ok(()), "{s:?}");
+        }
+    }
+
+    /// The server accepts these too, so a preview must not reject them.
+    #[test]
+    fn accepts_the_library_quirks() {
+        for s in [
+            "0 0 MON * *",                  // weekday names count as 0-6 in day-of-month
+            "0 0 31-32 * *",                // a day-of-month range may end at 32
+            "0 0 * * 1 # note",             // nothing after the last field is read
+            "0 0 * * 1,5L",                 // the halt at `L` leaves the field non-empty
+            "0 0 * * *,",                   // a trailing comma in the last field
+            "*/0 * * * *",                  // a step of 0 selects the value 0
+            "59-3,5 * * * *",               // a reversed range just selects nothing
+            "5-0 * * * *",                  // an end of 0 means "no end"
+            "18446744073709551621 * * * *", // numbers wrap: this one is 5
+            "@every 1s yolo",               // `y` ends the scan without an error
+        ] {
+            assert_eq!(validate(s), Ok(()), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_with_exact_messages() {
+        for line in REJECTED.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let (input, want) = line.split_once(" => ").unwrap();
+            assert_eq!(message(input), want.replace("QUARTZ", QUARTZ), "{input:?}");
+        }
+        for blank in ["", "   ", "\t"] {
+            assert_eq!(message(blank), "expected 5, 6 or 7 fields, found 0");
+        }
+    }
+
+    #[test]
+    fn never_panics_and_reports_one_line() {
+        let odd = [
+            "\u{0}",
+            "@",
+            "@@every",
+            "@every 99999999999999999999h",
+            "* * * * 😀",
+            "😀",
+        ];
+        for s in odd
+            .into_iter()
+            .chain(["0 0 * *\n1", "@daily\n\nx", "\u{b}0 0 * * *"])
+        {
+            if let Err(e) = validate(s) {
+                assert!(
+                    !e.message.contains('\n') && !e.message.is_empty(),
+                    "{s:?}: {e}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn error_displays_its_message() {
+        let e = CronError {
+            message: "hour field: 24 is out of range 0-23".into(),
+        };
+        assert_eq!(e.to_string(), e.message);
+        assert!(std::error::Error::source(&e).is_none());
     }
 }

@@ -5,7 +5,6 @@
 pub mod apply;
 pub mod check;
 pub mod cli;
-#[path = "/tmp/stub/cron.rs"]
 pub mod cron;
 pub mod diff;
 pub mod duration;
