@@ -27,6 +27,7 @@ const QUARTZ: &str = "is not supported (influxdata/cron has no L, W, ? or #)";
 const POSITIVE: &str = "@every needs a positive duration such as `@every 1h30m`";
 const NAMED: &str =
     "yearly annually monthly weekly daily midnight hourly every_minute every_second";
+const UNITS: &str = "y, mo, w, d, h, m, s, ms, us or ns (`µs` is matched as bytes and fails)";
 const DAYS: &str = "SUNMONTUEWEDTHUFRISAT";
 const MONTHS: &str = "JANFEBMARAPRMAYJUNJULAUGSEPOCTNOVDEC";
 
@@ -44,11 +45,8 @@ fn is_field_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"/*,-".contains(&b)
 }
 
-fn scan(b: &[u8], mut i: usize, keep: impl Fn(u8) -> bool) -> usize {
-    while i < b.len() && keep(b[i]) {
-        i += 1;
-    }
-    i
+fn scan(b: &[u8], from: usize, keep: impl Fn(u8) -> bool) -> usize {
+    from + b[from..].iter().take_while(|&&c| keep(c)).count()
 }
 
 /// The library folds digits into a wrapping u64, so huge numbers wrap instead of failing.
@@ -81,12 +79,12 @@ pub fn validate(s: &str) -> Result<(), CronError> {
         }
         // A stray byte cut the count short: name the field it sits in.
         let at = runs.len() - usize::from(runs.last().is_some_and(|r| r.1 == stop));
-        let name = layout(total).map_or(format!("field {}", at + 1), |k| label(k[at]));
+        let name = layout(total).map_or(format!("field {}", at + 1), |k| label(k.start + at));
         return fail(format!("{name}: {}", stray(&s[stop..])));
     };
-    let mut fields = vec![Field::default(); kinds.len()];
+    let mut fields = vec![Field::default(); runs.len()];
     let mut halt = None;
-    for (n, (&kind, &(from, to))) in kinds.iter().zip(&runs).enumerate() {
+    for (n, (kind, &(from, to))) in kinds.clone().zip(&runs).enumerate() {
         if let Some(why) = read(kind, &s[from..to], &s[to..], &mut fields[n])? {
             halt = Some((n, why)); // the machine stops at the first bad byte, reading no further
             break;
@@ -94,7 +92,7 @@ pub fn validate(s: &str) -> Result<(), CronError> {
     }
     // §6.2: `valid()` needs every field but the seconds to select something. A halt fails the
     // string only when it left such a field empty, so `0 0 * * 1,5L` passes, as on the server.
-    let empty = (0..kinds.len()).find(|&n| !fields[n].any && kinds[n] != Kind::Second);
+    let empty = (0..runs.len()).find(|&n| !fields[n].any && kinds.start + n != SECOND);
     match (empty, halt) {
         (None, _) => Ok(()),
         (Some(n), Some((at, why))) if at <= n => fail(why),
@@ -102,44 +100,34 @@ pub fn validate(s: &str) -> Result<(), CronError> {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Second,
-    Minute,
-    Hour,
-    Dom,
-    Month,
-    Dow,
-    Year,
-}
-
-/// Each field as the library sees it: name, range shown, names allowed, `*` as (start, end),
-/// and the largest start, end and step. Days of the month count from 0 there, a range of them
-/// may end at 32, and weekday names count as 0-6 in that field (quirks, §6.2).
-const SPECS: [(&str, &str, &str, (u64, u64), u64, u64, u64); 7] = [
-    ("second", "0-59", "", (0, 59), 59, 59, 59),
-    ("minute", "0-59", "", (0, 59), 59, 59, 59),
-    ("hour", "0-23", "", (0, 23), 23, 23, 23),
-    ("day-of-month", "1-31", DAYS, (0, 30), 30, 31, 30),
-    ("month", "1-12", MONTHS, (1, 12), 12, 12, 12),
-    ("day-of-week", "0-6", DAYS, (0, 6), 7, 6, 7),
-    ("year", "1970-2099", "", (1970, 2099), 2099, 2099, 128),
+/// Each field as the library sees it: [name, range shown, names allowed] and [`*` start,
+/// `*` end, largest start, largest end, largest step]. Days of the month count from 0 there,
+/// a range of them may end at 32, and weekday names count as 0-6 in that field (quirks, §6.2).
+const SPECS: [([&str; 3], [u64; 5]); 7] = [
+    (["second", "0-59", ""], [0, 59, 59, 59, 59]),
+    (["minute", "0-59", ""], [0, 59, 59, 59, 59]),
+    (["hour", "0-23", ""], [0, 23, 23, 23, 23]),
+    (["day-of-month", "1-31", DAYS], [0, 30, 30, 31, 30]),
+    (["month", "1-12", MONTHS], [1, 12, 12, 12, 12]),
+    (["day-of-week", "0-6", DAYS], [0, 6, 7, 6, 7]),
+    (["year", "1970-2099", ""], [1970, 2099, 2099, 2099, 128]),
 ];
 
-fn label(kind: Kind) -> String {
-    format!("{} field", SPECS[kind as usize].0)
+/// A field is its index in `SPECS`; these are the ones the library treats specially.
+const SECOND: usize = 0;
+const DOM: usize = 3;
+const MONTH: usize = 4;
+const DOW: usize = 5;
+const YEAR: usize = 6;
+
+fn label(kind: usize) -> String {
+    format!("{} field", SPECS[kind].0[0])
 }
 
-/// §6.1: 5 fields have no seconds (fixed at 0) and only 7 fields restrict the year.
-fn layout(n: usize) -> Option<&'static [Kind]> {
-    use Kind::*;
-    const ALL: [Kind; 7] = [Second, Minute, Hour, Dom, Month, Dow, Year];
-    Some(match n {
-        5 => &ALL[1..6],
-        6 => &ALL[..6],
-        7 => &ALL,
-        _ => return None,
-    })
+/// §6.1: the fields a count of `n` holds; 5 fix the seconds at 0 and only 7 give the year.
+fn layout(n: usize) -> Option<std::ops::Range<usize>> {
+    let skip = usize::from(n == 5);
+    (5..=7).contains(&n).then_some(skip..skip + n)
 }
 
 /// Whether some element selected a value, and why the first empty one selected none.
@@ -159,7 +147,7 @@ type Read<'a> = Result<(usize, Option<Num<'a>>), usize>;
 type Why = Result<Option<String>, CronError>;
 
 /// Applies each element of one field; returns the message for the byte the machine stopped at.
-fn read(kind: Kind, text: &str, after: &str, f: &mut Field) -> Why {
+fn read(kind: usize, text: &str, after: &str, f: &mut Field) -> Why {
     let mut i = 0;
     loop {
         let (j, parts) = match element(kind, text, i) {
@@ -183,9 +171,9 @@ fn read(kind: Kind, text: &str, after: &str, f: &mut Field) -> Why {
 }
 
 /// §6.2 forms: `*`, `n` or `a-b`, then an optional `/step`; Err holds where the machine stopped.
-fn element(kind: Kind, t: &str, i: usize) -> Result<(usize, [Option<Num<'_>>; 3]), usize> {
-    let (b, names) = (t.as_bytes(), SPECS[kind as usize].2);
-    let first = u64::from(kind == Kind::Month);
+fn element(kind: usize, t: &str, i: usize) -> Result<(usize, [Option<Num<'_>>; 3]), usize> {
+    let (b, names) = (t.as_bytes(), SPECS[kind].0[2]);
+    let first = u64::from(kind == MONTH);
     let (mut j, mut lo, mut hi, mut step) = (i + 1, None, None, None);
     if b.get(i) != Some(&b'*') {
         (j, lo) = value(t, i, names, first)?;
@@ -214,7 +202,7 @@ fn value<'a>(t: &'a str, at: usize, names: &str, first: u64) -> Read<'a> {
 }
 
 /// Why the machine stopped at byte `at` of the field, or at what follows the field.
-fn stopped(kind: Kind, text: &str, at: usize, after: &str) -> String {
+fn stopped(kind: usize, text: &str, at: usize, after: &str) -> String {
     let alpha = |c: char| c.is_ascii_alphabetic();
     let why = match text.as_bytes().get(at) {
         Some(c) if c.is_ascii_alphabetic() => {
@@ -241,22 +229,21 @@ fn stray(rest: &str) -> String {
 
 /// One element: the library's checks in its order, then None if it sets a bit of the field's
 /// bitmap, or why it sets none.
-fn apply(kind: Kind, text: &str, [lo, hi, step]: [Option<Num>; 3]) -> Why {
-    use Kind::*;
-    let (name, span, _, star, start_max, end_max, step_max) = SPECS[kind as usize];
-    let shift = |n: &Num| n.v.wrapping_sub(u64::from(kind == Dom));
+fn apply(kind: usize, text: &str, [lo, hi, step]: [Option<Num>; 3]) -> Why {
+    let ([name, span, _], [star_start, star_end, start_max, end_max, step_max]) = SPECS[kind];
+    let shift = |n: &Num| n.v.wrapping_sub(u64::from(kind == DOM));
     // The library's start, end, step and last number read; a lone value has no end (0),
     // except in day-of-week (6) and year (itself).
     let (start, end, d, m) = match (&lo, &hi) {
-        (None, _) => (star.0, star.1, 1, 0),
-        (Some(a), None) if kind == Dow => (a.v, 6, 0, a.v),
-        (Some(a), None) if kind == Year => (a.v, a.v, 0, a.v),
+        (None, _) => (star_start, star_end, 1, 0),
+        (Some(a), None) if kind == DOW => (a.v, 6, 0, a.v),
+        (Some(a), None) if kind == YEAR => (a.v, a.v, 0, a.v),
         (Some(a), None) => (shift(a), 0, 0, a.v),
         (Some(a), Some(b)) => (shift(a), shift(b), 1, b.v),
     };
     let (d, m) = step.as_ref().map_or((d, m), |s| (s.v, s.v));
-    let end = if kind == Dow && end == 7 { 6 } else { end }; // 7 is Sunday only as a range end
-    let min = if kind == Year { 1970 } else { 0 };
+    let end = if kind == DOW && end == 7 { 6 } else { end }; // 7 is Sunday only as a range end
+    let min = if kind == YEAR { 1970 } else { 0 };
     let out = |n: &Option<Num>| {
         let text = n.as_ref().map_or("*", |n| n.text);
         fail(format!("{name} field: {text} is out of range {span}"))
@@ -272,7 +259,7 @@ fn apply(kind: Kind, text: &str, [lo, hi, step]: [Option<Num>; 3]) -> Why {
     if !(min..=end_max).contains(&end) {
         return out(&hi);
     }
-    if kind == Dow && start > end {
+    if kind == DOW && start > end {
         return fail(match start {
             7 => format!("{name} field: 7 is accepted only as the end of a range such as `5-7`"),
             _ => format!("{name} field: range `{text}` must start before it ends"),
@@ -281,10 +268,10 @@ fn apply(kind: Kind, text: &str, [lo, hi, step]: [Option<Num>; 3]) -> Why {
     let fits = end == 0 || start <= end; // an end of 0 means "no end", so `5-0` is 5 onwards
     let kept = |y: u64| y != 2034 && y != 2098; // Go shifts these by 64, which sets nothing
     let any = match kind {
-        Dom if d == 0 => m != 0, // the bit is `1 << (m-1)`, so a step of 0 sets none
-        Month => start != 0 && (d == 0 || fits),
-        Dow => d == 0 || (start..=end).any(|v| v % d == 0), // steps count from Sunday
-        Year => match d {
+        DOM if d == 0 => m != 0, // the bit is `1 << (m-1)`, so a step of 0 sets none
+        MONTH => start != 0 && (d == 0 || fits),
+        DOW => d == 0 || (start..=end).any(|v| v % d == 0), // steps count from Sunday
+        YEAR => match d {
             0 => kept(start),
             1 if start == end => true,
             64.. => (start..=end).step_by(d as usize).any(kept),
@@ -293,10 +280,10 @@ fn apply(kind: Kind, text: &str, [lo, hi, step]: [Option<Num>; 3]) -> Why {
         _ => d == 0 || fits,
     };
     Ok((!any).then(|| match kind {
-        Month if start == 0 => format!("{name} field: 0 is out of range {span}"),
+        MONTH if start == 0 => format!("{name} field: 0 is out of range {span}"),
         _ if !fits => format!("{name} field: range `{text}` must start before it ends"),
-        Dom => format!("{name} field: step 0 in `{text}` selects no day"),
-        Dow => format!("{name} field: `{text}` selects no day (steps count from Sunday)"),
+        DOM => format!("{name} field: step 0 in `{text}` selects no day"),
+        DOW => format!("{name} field: `{text}` selects no day (steps count from Sunday)"),
         _ => format!("{name} field: `{text}` selects only 2034 or 2098, which are not stored"),
     }))
 }
@@ -355,11 +342,8 @@ fn every(spec: &str) -> Result<(), CronError> {
             (Some(b'd'), _) => days = v as u32,
             (Some(b'w'), _) => days = v.wrapping_mul(7) as u32,
             _ => {
-                let why = match spec[j..].starts_with('µ') {
-                    true => "`µ` is matched as bytes and never works, write `us`",
-                    false => "needs a unit: y, mo, w, d, h, m, s, ms, us or ns",
-                };
-                return fail(format!("@every duration: `{}` {why}", &spec[i..j]));
+                let number = &spec[i..j];
+                return fail(format!("@every duration: `{number}` needs a unit: {UNITS}"));
             }
         }
         nanos = nanos.wrapping_add(v.wrapping_mul(ns)); // Go's int64 nanoseconds wrap too
@@ -373,7 +357,7 @@ fn every(spec: &str) -> Result<(), CronError> {
 
 #[cfg(test)]
 mod tests {
-    use super::{CronError, QUARTZ, validate};
+    use super::{CronError, QUARTZ, UNITS, validate};
 
     /// Accepted by the library: the §6 examples and the other forms, split at ` | `.
     const ACCEPTED: &str = "
@@ -384,7 +368,8 @@ mod tests {
         @every_second | @every 1w1d1s | @every 10s400ms700000us | @every 2hr1s | @every 7y1mo
         @every 1h30m | @every 1HR | @every 1u1us1ns | @every 3mo1ms";
 
-    /// One rejected case a line: the input, ` => ` and the exact message.
+    /// One rejected case a line: the input, ` => ` and the exact message, where QUARTZ and
+    /// UNITS stand for the long shared endings.
     const REJECTED: &str = "
         1 2 3 4 5 6 7 8 => expected 5, 6 or 7 fields, found 8
         20 * * * => expected 5, 6 or 7 fields, found 4
@@ -428,8 +413,8 @@ mod tests {
         @every => @every needs a positive duration such as `@every 1h30m`
         @every food => @every duration `food` is not <int><unit> pairs such as `1h30m`
         @every 1s food => @every duration `1s food` is not <int><unit> pairs such as `1h30m`
-        @every 5x => @every duration: `5` needs a unit: y, mo, w, d, h, m, s, ms, us or ns
-        @every 1µs => @every duration: `1` `µ` is matched as bytes and never works, write `us`";
+        @every 5x => @every duration: `5` needs a unit: UNITS
+        @every 1µs => @every duration: `1` needs a unit: UNITS";
 
     fn message(s: &str) -> String {
         validate(s).expect_err(s).message
@@ -476,7 +461,8 @@ mod tests {
     fn rejects_with_exact_messages() {
         for line in REJECTED.lines().map(str::trim).filter(|l| !l.is_empty()) {
             let (input, want) = line.split_once(" => ").unwrap();
-            assert_eq!(message(input), want.replace("QUARTZ", QUARTZ), "{input:?}");
+            let want = want.replace("QUARTZ", QUARTZ).replace("UNITS", UNITS);
+            assert_eq!(message(input), want, "{input:?}");
         }
         for blank in ["", "   ", "\t"] {
             assert_eq!(message(blank), "expected 5, 6 or 7 fields, found 0");

@@ -142,11 +142,12 @@ impl Planner<'_> {
             }
         }
         for run in runs {
-            let span = layout.deletion(self.src, props, run);
-            self.edits.push(Edit {
-                span,
-                text: String::new(),
-            });
+            for span in layout.deletion(self.src, props, run) {
+                self.edits.push(Edit {
+                    span,
+                    text: String::new(),
+                });
+            }
         }
         self.edits
     }
@@ -296,7 +297,7 @@ impl Layout {
         src: &str,
         props: &[Property],
         run: std::ops::RangeInclusive<usize>,
-    ) -> Span {
+    ) -> Vec<Span> {
         let (first, last) = (&props[*run.start()], &props[*run.end()]);
         let end_with_comma = last.comma.map_or(last.span().end, |c| c + 1);
         let start = line_start(src, first.key.span.start);
@@ -305,11 +306,19 @@ impl Layout {
             && src[start..first.key.span.start]
                 .bytes()
                 .all(|b| b == b' ' || b == b'\t');
-        if alone_on_lines && let Some(after) = next_line_start(src, end_with_comma) {
-            return Span::new(start, after);
-        }
         let survivor_before = run.start().checked_sub(1).map(|i| &props[i]);
-        match (props.get(run.end() + 1), survivor_before) {
+        if alone_on_lines && let Some(after) = next_line_start(src, end_with_comma) {
+            let mut spans = vec![Span::new(start, after)];
+            // Without trailing commas, the comma before a deleted last property goes too.
+            if run.end() + 1 == props.len()
+                && last.comma.is_none()
+                && let Some(comma) = survivor_before.and_then(|p| p.comma)
+            {
+                spans.push(Span::new(comma, comma + 1));
+            }
+            return spans;
+        }
+        vec![match (props.get(run.end() + 1), survivor_before) {
             (Some(_), _) | (None, None) => {
                 let spaces = src[end_with_comma..]
                     .bytes()
@@ -330,7 +339,7 @@ impl Layout {
                     Span::new(before_comma, last.span().end)
                 }
             }
-        }
+        }]
     }
 }
 
@@ -475,6 +484,15 @@ mod tests {
         );
         assert_eq!(one_line("{offset: 5m}"), "option task = {}");
         assert_eq!(one_line("{name: \"a\"}"), "option task = {name: \"a\"}");
+    }
+
+    #[test]
+    fn removing_a_last_property_keeps_the_no_trailing_comma_style() {
+        let src = "option task = {\n  name: \"a\",\n  every: 1h, // hourly\n  offset: 5m\n}\n";
+        assert_eq!(
+            edit(src, &[("offset", "0s")]),
+            "option task = {\n  name: \"a\",\n  every: 1h // hourly\n}\n"
+        );
     }
 
     #[test]

@@ -208,3 +208,15 @@ fn hooks_file_is_valid_yaml_and_names_the_binary() {
         );
     }
 }
+
+#[test]
+fn completions_and_man_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, _) = run(fluxtask(dir.path()).args(["completions", "bash"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("_fluxtask()"), "{out}");
+    let (code, out, _) = run(fluxtask(dir.path()).arg("man"));
+    assert_eq!(code, 0);
+    assert!(out.starts_with(".ie \\n(.g .ds Aq \\(aq"), "{out}");
+    assert!(out.contains(".TH fluxtask 1"), "{out}");
+}

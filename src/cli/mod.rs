@@ -7,7 +7,7 @@ mod update;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::payload::{Mode, Server, Status};
 
@@ -77,6 +77,17 @@ pub enum Command {
     /// Validate task options the way the server does (pre-commit and CI).
     #[command(after_help = check::EXAMPLES)]
     Check(CheckArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  fluxtask completions bash > ~/.local/share/bash-completion/completions/fluxtask\n  fluxtask completions zsh > ~/.zfunc/_fluxtask"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    #[command(after_help = "Examples:\n  fluxtask man > ~/.local/share/man/man1/fluxtask.1")]
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -213,6 +224,24 @@ pub fn run() -> i32 {
         Command::Update(args) => update::run(&args, cli.color),
         Command::Show(args) => show::run(&args, cli.color),
         Command::Check(args) => check::run(&args, cli.color),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "fluxtask",
+                &mut std::io::stdout(),
+            );
+            EXIT_OK
+        }
+        Command::Man => {
+            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    print_error(false, None, &e.to_string());
+                    EXIT_ERROR
+                }
+            }
+        }
     }
 }
 
