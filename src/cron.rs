@@ -1,7 +1,8 @@
 //! Validates a task `cron:` string as `influxdata/cron` `ParseUTC` (commit 4bb0a200dcbe, used by
 //! InfluxDB and Kapacitor) accepts it: spec §6. The library is a ragel state machine, and its
-//! quirks are mirrored on purpose, since this check must agree with the server; each was
-//! confirmed by running the library's own grammar on the same inputs.
+//! quirks are mirrored on purpose, since this check must agree with the server. Each one was
+//! confirmed against the library's grammar compiled with ragel (its 2019-12 source plus the `w`
+//! unit that influxdata/cron#12, the pinned commit, added).
 
 use std::fmt;
 
@@ -143,7 +144,7 @@ struct Num<'a> {
     text: &'a str,
 }
 
-type Read<'a> = Result<(usize, Option<Num<'a>>), usize>;
+type Value<'a> = Result<(usize, Option<Num<'a>>), usize>;
 type Why = Result<Option<String>, CronError>;
 
 /// Applies each element of one field; returns the message for the byte the machine stopped at.
@@ -188,7 +189,7 @@ fn element(kind: usize, t: &str, i: usize) -> Result<(usize, [Option<Num<'_>>; 3
 }
 
 /// A number, or a 3-letter name in any case counted from `first`, at byte `at`.
-fn value<'a>(t: &'a str, at: usize, names: &str, first: u64) -> Read<'a> {
+fn value<'a>(t: &'a str, at: usize, names: &str, first: u64) -> Value<'a> {
     let digits = scan(t.as_bytes(), at, |c| c.is_ascii_digit());
     let (text, v) = if digits > at {
         (&t[at..digits], number(&t.as_bytes()[at..digits]))
