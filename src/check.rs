@@ -199,7 +199,7 @@ impl<'a> Rules<'a> {
                 "`name` is empty; the server requires a name",
                 None,
             );
-        } else if name.contains("${") || name.contains("$\"") || name.contains("$\\") {
+        } else if crate::payload::name_breaks_on_reprint(&name) {
             self.warning(
                 code::NAME_FRAGILE,
                 value.span,

@@ -74,6 +74,119 @@ pub fn body(
     body
 }
 
+/// A body the server accepts and applies as previewed, and why it has the shape it has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SafeBody {
+    pub mode: Mode,
+    pub body: Map<String, Value>,
+    /// One line each: a changed mode, or what an options PATCH will reformat.
+    pub notes: Vec<String>,
+}
+
+/// The body for `script` (the edited script) that avoids the server's pitfalls (semantics
+/// §1.3, §1.4, §2.6, §2.7), or `None` when there is nothing to send.
+/// `original` is the script as the server has it, `script` the edited one.
+pub fn safe_body(
+    requested: Mode,
+    original: &str,
+    script: &str,
+    overrides: &Overrides,
+    fields: &TaskFields,
+) -> Option<SafeBody> {
+    if requested == Mode::Flux {
+        return Some(SafeBody {
+            mode: Mode::Flux,
+            body: body(Mode::Flux, script, overrides, fields),
+            notes: Vec::new(),
+        });
+    }
+    let options_set =
+        overrides.name.is_some() || overrides.every.is_some() || overrides.cron.is_some();
+    let reason = if overrides
+        .name
+        .as_deref()
+        .is_some_and(name_breaks_on_reprint)
+    {
+        Some("the server would reprint this name unescaped and break the script (§2.7)")
+    } else if !options_set && overrides.offset == Some(OffsetChange::Remove) {
+        Some(
+            "an offset removal alone is rejected (`cannot update task without content`) or, next to status, ignored (§1.4)",
+        )
+    } else if overrides.offset == Some(OffsetChange::Remove)
+        && options_set
+        && offset_removal_skips_a_change(original, overrides)
+    {
+        Some(
+            "removing an offset that stands right before the changed key makes the server skip that change (§2.5)",
+        )
+    } else if overrides.is_empty() && fields.status.is_none() && fields.description.is_some() {
+        Some("a description-only body is rejected (`cannot update task without content`, §1.3)")
+    } else {
+        None
+    };
+    if let Some(reason) = reason {
+        return Some(SafeBody {
+            mode: Mode::Flux,
+            body: body(Mode::Flux, script, overrides, fields),
+            notes: vec![format!(
+                "sending the script as `flux` instead of options: {reason}"
+            )],
+        });
+    }
+    let body = body(Mode::Options, script, overrides, fields);
+    if body.is_empty() {
+        return None;
+    }
+    let mut notes = Vec::new();
+    if !overrides.is_empty() {
+        let mut note =
+            "with options the server edits the record and reformats the whole script (§2.6)"
+                .to_string();
+        let losses = crate::reformat::losses(script);
+        if !losses.is_empty() {
+            let listed: Vec<String> = losses
+                .iter()
+                .map(|l| format!("{} (line {})", l.what, l.line))
+                .collect();
+            note.push_str(&format!("; it will not keep: {}", listed.join("; ")));
+        }
+        notes.push(note);
+    }
+    Some(SafeBody {
+        mode: Mode::Options,
+        body,
+        notes,
+    })
+}
+
+/// §2.5: the server deletes `offset` while iterating the properties, so the property after
+/// it is never visited; a change to it is appended as a duplicate the server then ignores
+/// (unless that property was the last one).
+fn offset_removal_skips_a_change(original: &str, overrides: &Overrides) -> bool {
+    let Ok(record) = crate::locate::locate(original) else {
+        return false;
+    };
+    let props = &record.properties;
+    let Some(at) = props.iter().position(|p| p.key.name == "offset") else {
+        return false;
+    };
+    let Some(next) = props.get(at + 1) else {
+        return false;
+    };
+    let targeted = match next.key.name.as_str() {
+        "name" => overrides.name.is_some(),
+        "every" | "cron" => overrides.every.is_some() || overrides.cron.is_some(),
+        _ => false,
+    };
+    targeted && at + 2 < props.len()
+}
+
+/// `${` becomes a live interpolation, and `$` before `"` or `\` swallows the escape, when the
+/// server prints a new name literal (it escapes only `"` and `\`).
+pub fn name_breaks_on_reprint(name: &str) -> bool {
+    name.contains("${") || name.contains("$\"") || name.contains("$\\")
+}
+
 /// One line of compact JSON plus a newline, ready for `--data-binary @-`.
 pub fn to_json(body: &Map<String, Value>) -> String {
     let mut text = Value::Object(body.clone()).to_string();

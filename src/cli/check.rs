@@ -1,10 +1,9 @@
 //! `fluxtask check`: find `.flux` files, check them in parallel, report in sorted path order.
 
-use std::path::{Path, PathBuf};
-
 use rayon::prelude::*;
 use serde_json::json;
 
+use super::inputs::{WalkOptions, collect_inputs};
 use super::{CheckArgs, ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Input, print_error};
 use crate::check::check;
 use crate::report::{self, Diagnostic, Severity, Style};
@@ -39,7 +38,11 @@ struct FileReport {
 
 pub fn run(args: &CheckArgs, color: ColorChoice) -> i32 {
     let err_color = color.stderr();
-    let (inputs, walk_errors) = collect_inputs(args);
+    let walk = WalkOptions {
+        hidden: args.hidden,
+        no_ignore: args.no_ignore,
+    };
+    let (inputs, walk_errors) = collect_inputs(&args.paths, &args.stdin_filename, walk);
     let style = Style {
         color: color.stdout(),
     };
@@ -106,63 +109,6 @@ fn summary(files: usize, errors: usize, warnings: usize) -> String {
             plural(warnings, "warning"),
             plural(files, "file")
         )
-    }
-}
-
-/// Files named on the command line are always checked; directories are walked for `*.flux`,
-/// skipping what `.gitignore`/`.ignore` exclude and hidden entries (as ripgrep does).
-fn collect_inputs(args: &CheckArgs) -> (Vec<Input>, Vec<(String, String)>) {
-    let default = [PathBuf::from(".")];
-    let roots = if args.paths.is_empty() {
-        &default[..]
-    } else {
-        &args.paths[..]
-    };
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    let mut stdin = None;
-    for root in roots {
-        if root.as_os_str() == "-" {
-            stdin = Some(Input::from_arg(root, &args.stdin_filename));
-        } else if root.is_dir() {
-            walk(root, args, &mut files, &mut errors);
-        } else {
-            files.push(root.clone());
-        }
-    }
-    files.sort();
-    files.dedup();
-    let mut inputs: Vec<Input> = files.into_iter().map(Input::Path).collect();
-    inputs.extend(stdin);
-    (inputs, errors)
-}
-
-fn walk(
-    root: &Path,
-    args: &CheckArgs,
-    files: &mut Vec<PathBuf>,
-    errors: &mut Vec<(String, String)>,
-) {
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(!args.hidden)
-        .git_ignore(!args.no_ignore)
-        .git_exclude(!args.no_ignore)
-        .git_global(!args.no_ignore)
-        .ignore(!args.no_ignore)
-        .parents(!args.no_ignore)
-        .require_git(false)
-        .build();
-    for entry in walker {
-        match entry {
-            Ok(e)
-                if e.file_type().is_some_and(|t| t.is_file())
-                    && e.path().extension().is_some_and(|x| x == "flux") =>
-            {
-                files.push(e.into_path());
-            }
-            Ok(_) => {}
-            Err(e) => errors.push((root.display().to_string(), e.to_string())),
-        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! Command-line flags as typed (clap), and the dispatch to each command.
 
 mod check;
+mod inputs;
+mod plan;
 mod show;
 mod update;
 
@@ -77,6 +79,9 @@ pub enum Command {
     /// Validate task options the way the server does (pre-commit and CI).
     #[command(after_help = check::EXAMPLES)]
     Check(CheckArgs),
+    /// Plan the update that makes a server task (or a task list) match local scripts.
+    #[command(after_help = plan::EXAMPLES)]
+    Plan(Box<PlanArgs>),
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  fluxtask completions bash > ~/.local/share/bash-completion/completions/fluxtask\n  fluxtask completions zsh > ~/.zfunc/_fluxtask"
@@ -200,6 +205,87 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The desired script, `-` for standard input, or a directory of scripts.
+    #[arg(value_name = "FILE|DIR")]
+    pub target: PathBuf,
+
+    /// The server's task(s): JSON of `GET …/api/v2/tasks/{id}` or of `GET …/api/v2/tasks`.
+    #[arg(long, value_name = "JSON", required = true)]
+    pub current: PathBuf,
+
+    /// Pick the task from a list by ID (default: by the script's task name).
+    #[arg(short, long, value_name = "ID")]
+    pub id: Option<String>,
+
+    /// Name shown for standard input.
+    #[arg(long, value_name = "PATH", default_value = "<stdin>")]
+    pub stdin_filename: String,
+
+    /// Set the task name first (as in `update`).
+    #[arg(short, long, value_name = "NAME", allow_hyphen_values = true)]
+    pub name: Option<String>,
+
+    /// Set every first (as in `update`).
+    #[arg(short, long, value_name = "DURATION", allow_hyphen_values = true)]
+    pub every: Option<String>,
+
+    /// Set cron first (as in `update`).
+    #[arg(
+        short = 'r',
+        long,
+        value_name = "CRON",
+        conflicts_with = "every",
+        allow_hyphen_values = true
+    )]
+    pub cron: Option<String>,
+
+    /// Set the offset first; `0s` or "" removes it.
+    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
+    pub offset: Option<String>,
+
+    /// Remove the offset first.
+    #[arg(long, conflicts_with = "offset")]
+    pub no_offset: bool,
+
+    /// The status the task should have.
+    #[arg(long, value_enum)]
+    pub status: Option<Status>,
+
+    /// The description the task should have.
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    pub description: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = plan::Format::Text)]
+    pub format: plan::Format,
+
+    /// Write the body to PATH; `-` prints only the body on stdout.
+    #[arg(long, value_name = "PATH")]
+    pub payload: Option<String>,
+
+    /// Directory plans: a JSON object mapping script paths (relative to DIR) to task IDs.
+    #[arg(long, value_name = "JSON")]
+    pub map: Option<PathBuf>,
+
+    /// Directory plans: write one body per task to DIR/<id>.json.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Print a curl command per update.
+    #[arg(long)]
+    pub curl: bool,
+
+    /// Which server API the curl commands call.
+    #[arg(long, value_enum, default_value_t = Server::Kapacitor)]
+    pub server: Server,
+
+    /// Base URL for the curl commands.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct ShowArgs {
     /// Flux scripts; `-` reads standard input.
     #[arg(value_name = "FILE", required = true)]
@@ -224,6 +310,7 @@ pub fn run() -> i32 {
         Command::Update(args) => update::run(&args, cli.color),
         Command::Show(args) => show::run(&args, cli.color),
         Command::Check(args) => check::run(&args, cli.color),
+        Command::Plan(args) => plan::run(&args, cli.color),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

@@ -194,7 +194,7 @@ fn run_one(
     }
 
     if settings.payload.is_some() || settings.curl.is_some() {
-        emit_payload(args, settings, &updated.output, err_color)?;
+        emit_payload(args, settings, &text, &updated.output, err_color)?;
     }
     let _ = std::io::stdout().flush();
     Ok(changed)
@@ -203,17 +203,26 @@ fn run_one(
 fn emit_payload(
     args: &UpdateArgs,
     settings: &Settings,
+    original: &str,
     script: &str,
     err_color: bool,
 ) -> Result<(), ()> {
-    let body = payload::body(settings.mode, script, &settings.overrides, &settings.fields);
-    if body.is_empty() {
+    let Some(safe) = payload::safe_body(
+        settings.mode,
+        original,
+        script,
+        &settings.overrides,
+        &settings.fields,
+    ) else {
         eprintln!(
             "fluxtask: nothing to send: no option, status or description was given; no payload written"
         );
         return Ok(());
+    };
+    for note in &safe.notes {
+        eprintln!("fluxtask: note: {note}");
     }
-    let json = payload::to_json(&body);
+    let json = payload::to_json(&safe.body);
     match &settings.payload {
         Some(PayloadTarget::Stdout) => print!("{json}"),
         Some(PayloadTarget::File(path)) => std::fs::write(path, &json).map_err(|e| {
