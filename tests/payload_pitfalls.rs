@@ -16,16 +16,27 @@ fn update(script: &str, args: &[&str]) -> (i32, String, String) {
         .unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     // Keep only fluxtask's own lines; the diff also goes to stderr with `--payload -`.
-    let notes: Vec<&str> = stderr.lines().filter(|l| l.starts_with("fluxtask:")).collect();
-    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), notes.join("\n"))
+    let notes: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("fluxtask:"))
+        .collect();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        notes.join("\n"),
+    )
 }
 
-const TASK: &str = "option task = {\n    name: \"rollup\",\n    every: 1h,\n    offset: 5m, // late data\n}\n";
+const TASK: &str =
+    "option task = {\n    name: \"rollup\",\n    every: 1h,\n    offset: 5m, // late data\n}\n";
 
 #[test]
 fn offset_removal_alone_goes_as_flux() {
     // §1.4: {"offset":"0s"} alone is rejected; next to status it is silently ignored.
-    let (code, out, notes) = update(TASK, &["--no-offset", "--mode", "options", "--status", "active"]);
+    let (code, out, notes) = update(
+        TASK,
+        &["--no-offset", "--mode", "options", "--status", "active"],
+    );
     assert_eq!(code, 0);
     assert_eq!(
         out,
@@ -44,7 +55,12 @@ fn a_name_the_server_would_break_goes_only_inside_flux() {
     assert_eq!(code, 0);
     let body: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert!(body.get("name").is_none());
-    assert!(body["flux"].as_str().unwrap().contains("name: \"cost \\${region}\","));
+    assert!(
+        body["flux"]
+            .as_str()
+            .unwrap()
+            .contains("name: \"cost \\${region}\",")
+    );
     assert_eq!(
         notes,
         "fluxtask: note: sending the script as `flux` instead of options: the server would reprint this name unescaped and break the script (§2.7)"
@@ -82,13 +98,25 @@ fn offset_removal_before_the_changed_key_goes_as_flux() {
     // §2.5: deleting `offset` skips the next property, so the every change would be appended
     // as a duplicate and ignored.
     let script = "option task = {name: \"a\", offset: 5m, every: 1h, retry: 2}\n";
-    let (code, out, notes) = update(script, &["--no-offset", "--every", "2h", "--mode", "options"]);
+    let (code, out, notes) = update(
+        script,
+        &["--no-offset", "--every", "2h", "--mode", "options"],
+    );
     assert_eq!(code, 0);
-    assert_eq!(out, "{\"flux\":\"option task = {name: \\\"a\\\", every: 2h, retry: 2}\\n\"}\n");
-    assert!(notes.contains("makes the server skip that change (§2.5)"), "{notes}");
+    assert_eq!(
+        out,
+        "{\"flux\":\"option task = {name: \\\"a\\\", every: 2h, retry: 2}\\n\"}\n"
+    );
+    assert!(
+        notes.contains("makes the server skip that change (§2.5)"),
+        "{notes}"
+    );
     // With offset last the options body is safe.
     let script = "option task = {name: \"a\", every: 1h, retry: 2, offset: 5m}\n";
-    let (_, out, _) = update(script, &["--no-offset", "--every", "2h", "--mode", "options"]);
+    let (_, out, _) = update(
+        script,
+        &["--no-offset", "--every", "2h", "--mode", "options"],
+    );
     assert_eq!(out, "{\"every\":\"2h\",\"offset\":\"0s\"}\n");
 }
 
@@ -97,7 +125,10 @@ fn an_offset_in_days_is_refused_before_any_body() {
     // §1.3/§3.1 step 7: validation passes, then the update fails with 500.
     let (code, out, notes) = update(TASK, &["--offset", "1d"]);
     assert_eq!((code, out.as_str()), (2, ""));
-    assert_eq!(notes, "fluxtask: error: offset 1d: the server rejects day units in offset; use 24h");
+    assert_eq!(
+        notes,
+        "fluxtask: error: offset 1d: the server rejects day units in offset; use 24h"
+    );
 }
 
 #[test]

@@ -127,7 +127,7 @@ fn plan_one(args: &PlanArgs, tasks: &[ServerTask], color: ColorChoice) -> Result
     let payload_to_stdout = args.payload.as_deref() == Some("-");
     let diff_text = diff::unified(&task.flux, &desired, &input.display(), false);
 
-    let json_body = task_plan.body.as_ref().map(|b| payload::to_json(b));
+    let json_body = task_plan.body.as_ref().map(payload::to_json);
     match (&json_body, args.payload.as_deref()) {
         (Some(json), Some("-")) => print!("{json}"),
         (Some(json), Some(path)) => {
