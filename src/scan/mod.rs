@@ -5,18 +5,11 @@
 //! including every `${…}` interpolation inside it, is one token; interpolations are scanned
 //! with an explicit stack, so hostile nesting costs heap, never call stack.
 
-use memchr::memchr3;
-use nom::{
-    IResult, Parser,
-    branch::alt,
-    bytes::complete::{tag, take_while, take_while_m_n, take_while1},
-    character::complete::{char, satisfy},
-    combinator::{opt, recognize},
-    multi::many1_count,
-    sequence::{pair, preceded},
-};
+mod lexemes;
+mod strings;
 
 use crate::span::Span;
+pub use strings::scan_string;
 
 /// Deeper nesting of brackets and interpolations than any real script needs: past this the
 /// input is refused with a message instead of growing without bound.
@@ -135,10 +128,60 @@ impl ScanError {
     }
 }
 
-const KEYWORDS: &[&str] = &[
-    "and", "or", "not", "import", "package", "return", "option", "builtin", "testcase", "if",
-    "then", "else", "exists",
-];
+/// Reserved words (§5.4); `with`, `in` and `empty` are not among them.
+fn is_keyword(word: &[u8]) -> bool {
+    matches!(
+        word,
+        b"and"
+            | b"or"
+            | b"not"
+            | b"import"
+            | b"package"
+            | b"return"
+            | b"option"
+            | b"builtin"
+            | b"testcase"
+            | b"if"
+            | b"then"
+            | b"else"
+            | b"exists"
+    )
+}
+
+/// What a byte can start, for the lexer's one-table dispatch.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Space,
+    /// ASCII letter or `_`: an identifier or keyword.
+    Word,
+    Digit,
+    Quote,
+    Slash,
+    /// Any other byte: punctuation, operators, non-ASCII, illegal.
+    Other,
+}
+
+const CLASSES: [Class; 256] = {
+    let mut table = [Class::Other; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = match c {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => Class::Space,
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => Class::Word,
+            b'0'..=b'9' => Class::Digit,
+            b'"' => Class::Quote,
+            b'/' => Class::Slash,
+            _ => Class::Other,
+        };
+        b += 1;
+    }
+    table
+};
+
+fn is_word_byte(b: u8) -> bool {
+    matches!(CLASSES[b as usize], Class::Word | Class::Digit)
+}
 
 /// Streams the significant tokens of a script (comments included, whitespace skipped).
 pub struct Lexer<'a> {
@@ -160,14 +203,13 @@ impl<'a> Lexer<'a> {
 impl Iterator for Lexer<'_> {
     type Item = Result<Token, ScanError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let bytes = self.src.as_bytes();
         self.pos = skip_whitespace(bytes, self.pos);
-        if self.pos >= bytes.len() {
-            return None;
-        }
         let start = self.pos;
-        let result = if bytes[start] == b'"' {
+        let &first = bytes.get(start)?;
+        let result = if first == b'"' {
             scan_string(self.src, start).map(|(end, interpolated)| {
                 let kind = if interpolated {
                     Kind::StringExpr
@@ -199,45 +241,77 @@ impl Iterator for Lexer<'_> {
     }
 }
 
-fn is_flux_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
-}
-
-fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
-    while pos < bytes.len() && is_flux_space(bytes[pos]) {
+#[inline]
+pub(crate) fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
+    while pos < bytes.len() && CLASSES[bytes[pos] as usize] == Class::Space {
         pos += 1;
     }
     pos
 }
 
 /// Scans one token that is not a string. Returns its kind and end offset.
-fn scan_plain(src: &str, start: usize, regex_allowed: bool) -> Result<(Kind, usize), ScanError> {
+///
+/// ASCII identifiers, plain integers and punctuation take byte-level fast paths; the nom
+/// recognizers in `lexemes` handle Unicode identifiers and every other numeric form.
+#[inline]
+pub(crate) fn scan_plain(
+    src: &str,
+    start: usize,
+    regex_allowed: bool,
+) -> Result<(Kind, usize), ScanError> {
     let bytes = src.as_bytes();
-    let rest = &src[start..];
     let b = bytes[start];
-    let at = |len: usize| start + len;
     let next = bytes.get(start + 1).copied();
-
-    if b == b'/' {
-        if next == Some(b'/') {
-            return Ok((Kind::Comment, at(comment_len(rest))));
+    match CLASSES[b as usize] {
+        Class::Word => {
+            let mut end = start + 1;
+            while end < bytes.len() && is_word_byte(bytes[end]) {
+                end += 1;
+            }
+            if bytes.get(end).is_some_and(|b| *b >= 0x80) {
+                return unicode_identifier(src, start);
+            }
+            let kind = if is_keyword(&bytes[start..end]) {
+                Kind::Keyword
+            } else {
+                Kind::Ident
+            };
+            return Ok((kind, end));
         }
-        if regex_allowed && let Some(end) = regex_end(bytes, start) {
-            return Ok((Kind::Regex, end));
+        Class::Digit => {
+            let mut end = start + 1;
+            while end < bytes.len() && bytes[end].is_ascii_digit() {
+                end += 1;
+            }
+            // Anything that could extend the digits (a unit, `.`, a date's `-`) or a leading
+            // zero goes through the full grammar.
+            let extends = bytes
+                .get(end)
+                .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, b'.' | b'-' | 0xc2));
+            if !extends && (b != b'0' || end == start + 1) {
+                return Ok((Kind::Int, end));
+            }
+            let (kind, len) = lexemes::number_like(&src[start..]);
+            return Ok((kind, start + len));
         }
-        return Ok((Kind::Operator, at(1)));
+        Class::Slash => {
+            if next == Some(b'/') {
+                return Ok((Kind::Comment, start + comment_len(&bytes[start..])));
+            }
+            if regex_allowed && let Some(end) = regex_end(bytes, start) {
+                return Ok((Kind::Regex, end));
+            }
+            return Ok((Kind::Operator, start + 1));
+        }
+        Class::Space | Class::Quote => unreachable_class(src, start)?,
+        Class::Other => {}
     }
-    if b.is_ascii_digit() || (b == b'.' && next.is_some_and(|n| n.is_ascii_digit())) {
-        let (kind, len) = number_like(rest);
-        return Ok((kind, at(len)));
+    if b == b'.' && next.is_some_and(|n| n.is_ascii_digit()) {
+        let (kind, len) = lexemes::number_like(&src[start..]);
+        return Ok((kind, start + len));
     }
-    if let Ok((_, ident)) = identifier(rest) {
-        let kind = if KEYWORDS.contains(&ident) {
-            Kind::Keyword
-        } else {
-            Kind::Ident
-        };
-        return Ok((kind, at(ident.len())));
+    if b >= 0x80 {
+        return unicode_identifier(src, start);
     }
     let two = |c: u8| next == Some(c);
     let (kind, len) = match b {
@@ -261,7 +335,26 @@ fn scan_plain(src: &str, start: usize, regex_allowed: bool) -> Result<(Kind, usi
         b'+' | b'-' | b'*' | b'%' | b'^' | b'<' | b'>' | b'?' => (Kind::Operator, 1),
         _ => return Err(illegal_character(src, start)),
     };
-    Ok((kind, at(len)))
+    Ok((kind, start + len))
+}
+
+/// Callers skip whitespace and route quotes to `scan_string` first.
+fn unreachable_class(src: &str, start: usize) -> Result<(), ScanError> {
+    Err(ScanError::new(
+        start,
+        format!(
+            "internal error: unexpected {:?} at a token start",
+            &src[start..start + 1]
+        ),
+    ))
+}
+
+/// An identifier with non-ASCII letters (`αβ`, `büro`), or an illegal character.
+fn unicode_identifier(src: &str, start: usize) -> Result<(Kind, usize), ScanError> {
+    match lexemes::identifier(&src[start..]) {
+        Ok((_, ident)) => Ok((Kind::Ident, start + ident.len())),
+        Err(_) => Err(illegal_character(src, start)),
+    }
 }
 
 fn illegal_character(src: &str, start: usize) -> ScanError {
@@ -280,9 +373,9 @@ fn illegal_character(src: &str, start: usize) -> ScanError {
     ScanError::new(start, message)
 }
 
-fn comment_len(rest: &str) -> usize {
+fn comment_len(rest: &[u8]) -> usize {
     // The comment token includes its newline (semantics §5.4).
-    match memchr::memchr(b'\n', rest.as_bytes()) {
+    match memchr::memchr(b'\n', rest) {
         Some(i) => i + 1,
         None => rest.len(),
     }
@@ -308,238 +401,6 @@ fn regex_end(bytes: &[u8], start: usize) -> Option<usize> {
         i = slash + 1;
     }
     fallback
-}
-
-fn identifier(input: &str) -> IResult<&str, &str> {
-    recognize(pair(
-        satisfy(|c| c == '_' || c.is_alphabetic()),
-        // Later characters: letters, `_`, and ASCII digits only (§5.4 Identifiers).
-        take_while(|c: char| c == '_' || c.is_ascii_digit() || c.is_alphabetic()),
-    ))
-    .parse(input)
-}
-
-fn int_lit(input: &str) -> IResult<&str, &str> {
-    alt((
-        recognize(pair(
-            satisfy(|c| ('1'..='9').contains(&c)),
-            take_while(|c: char| c.is_ascii_digit()),
-        )),
-        tag("0"),
-    ))
-    .parse(input)
-}
-
-fn duration_unit(input: &str) -> IResult<&str, &str> {
-    // Longest units first: `1mo` is a month and `1ms` milliseconds, not `1m` + identifier.
-    alt((
-        tag("mo"),
-        tag("ms"),
-        tag("us"),
-        tag("µs"),
-        tag("ns"),
-        tag("y"),
-        tag("w"),
-        tag("d"),
-        tag("h"),
-        tag("m"),
-        tag("s"),
-    ))
-    .parse(input)
-}
-
-fn duration_lit(input: &str) -> IResult<&str, &str> {
-    recognize(many1_count(pair(int_lit, duration_unit))).parse(input)
-}
-
-fn float_lit(input: &str) -> IResult<&str, &str> {
-    let digits = |i| take_while1(|c: char| c.is_ascii_digit()).parse(i);
-    alt((
-        recognize((digits, char('.'), take_while(|c: char| c.is_ascii_digit()))),
-        recognize(preceded(char('.'), digits)),
-    ))
-    .parse(input)
-}
-
-fn date_time_lit(input: &str) -> IResult<&str, &str> {
-    let d = |n| take_while_m_n(n, n, |c: char| c.is_ascii_digit());
-    let date = (d(4), char('-'), d(2), char('-'), d(2));
-    let offset = alt((
-        recognize(char('Z')),
-        recognize((alt((char('+'), char('-'))), d(2), char(':'), d(2))),
-    ));
-    let time = (
-        char('T'),
-        d(2),
-        char(':'),
-        d(2),
-        char(':'),
-        d(2),
-        opt(pair(char('.'), take_while(|c: char| c.is_ascii_digit()))),
-        opt(offset),
-    );
-    recognize(pair(date, opt(time))).parse(input)
-}
-
-type Recognizer = fn(&str) -> IResult<&str, &str>;
-
-/// The longest of the numeric token forms, as the ragel scanner picks it.
-fn number_like(rest: &str) -> (Kind, usize) {
-    let candidates: [(Kind, Recognizer); 4] = [
-        (Kind::DateTime, date_time_lit),
-        (Kind::Duration, duration_lit),
-        (Kind::Float, float_lit),
-        (Kind::Int, int_lit),
-    ];
-    // The caller saw a digit or `.digit`, so at least one form matches at least one byte.
-    let mut best = (Kind::Int, 1);
-    for (kind, parser) in candidates {
-        if let Ok((_, text)) = parser(rest)
-            && text.len() > best.1
-        {
-            best = (kind, text.len());
-        }
-    }
-    best
-}
-
-/// One level of string scanning: inside the quotes, or inside a `${…}` of a string.
-enum Frame {
-    Text,
-    Interpolation {
-        open_braces: usize,
-        regex_allowed: bool,
-    },
-}
-
-/// Scans a string literal starting at the `"` at `start`, interpolations included.
-/// Returns the end offset and whether it contains an interpolation.
-pub fn scan_string(src: &str, start: usize) -> Result<(usize, bool), ScanError> {
-    let bytes = src.as_bytes();
-    let mut stack = vec![Frame::Text];
-    let mut interpolated = false;
-    let mut pos = start + 1;
-    let unterminated = |opening: usize| ScanError::new(opening, "unterminated string");
-    let mut openings = vec![start];
-
-    while let Some(frame) = stack.last_mut() {
-        match frame {
-            Frame::Text => {
-                let Some(off) = memchr3(b'"', b'\\', b'$', &bytes[pos..]) else {
-                    return Err(unterminated(*openings.last().unwrap_or(&start)));
-                };
-                pos += off;
-                match bytes[pos] {
-                    b'"' => {
-                        pos += 1;
-                        stack.pop();
-                        openings.pop();
-                        if let Some(Frame::Interpolation { regex_allowed, .. }) = stack.last_mut() {
-                            *regex_allowed = false;
-                        }
-                    }
-                    b'\\' => pos = escape_end(src, pos)?,
-                    _ => match bytes.get(pos + 1) {
-                        Some(b'{') => {
-                            if stack.len() >= MAX_NESTING {
-                                return Err(too_deep(pos));
-                            }
-                            interpolated = true;
-                            pos += 2;
-                            stack.push(Frame::Interpolation {
-                                open_braces: 0,
-                                regex_allowed: true,
-                            });
-                        }
-                        // `$"` is a `$` followed by the closing quote.
-                        Some(b'"') => pos += 1,
-                        // `$` swallows whatever follows, even `\` (the §5.1 quirk); advance by
-                        // whole characters so positions stay on UTF-8 boundaries.
-                        Some(_) => pos += 1 + next_char_len(src, pos + 1),
-                        None => return Err(unterminated(*openings.last().unwrap_or(&start))),
-                    },
-                }
-            }
-            Frame::Interpolation {
-                open_braces,
-                regex_allowed,
-            } => {
-                pos = skip_whitespace(bytes, pos);
-                let Some(&b) = bytes.get(pos) else {
-                    return Err(ScanError::new(
-                        *openings.last().unwrap_or(&start),
-                        "unterminated string: `${` is never closed",
-                    ));
-                };
-                if b == b'"' {
-                    if stack.len() >= MAX_NESTING {
-                        return Err(too_deep(pos));
-                    }
-                    openings.push(pos);
-                    stack.push(Frame::Text);
-                    pos += 1;
-                    continue;
-                }
-                let (kind, end) = scan_plain(src, pos, *regex_allowed)?;
-                match kind {
-                    Kind::LBrace => *open_braces += 1,
-                    Kind::RBrace if *open_braces == 0 => {
-                        stack.pop();
-                        pos = end;
-                        continue;
-                    }
-                    Kind::RBrace => *open_braces -= 1,
-                    _ => {}
-                }
-                if kind != Kind::Comment {
-                    *regex_allowed = !kind.ends_operand();
-                }
-                pos = end;
-            }
-        }
-    }
-    Ok((pos, interpolated))
-}
-
-fn too_deep(offset: usize) -> ScanError {
-    ScanError::new(
-        offset,
-        format!("nesting deeper than {MAX_NESTING} levels; refusing to scan further"),
-    )
-}
-
-fn next_char_len(src: &str, pos: usize) -> usize {
-    src[pos..].chars().next().map_or(0, char::len_utf8)
-}
-
-/// End of the escape sequence whose backslash is at `pos` (semantics §5.1).
-fn escape_end(src: &str, pos: usize) -> Result<usize, ScanError> {
-    let bytes = src.as_bytes();
-    match bytes.get(pos + 1) {
-        Some(b'n' | b'r' | b't' | b'\\' | b'"') => Ok(pos + 2),
-        Some(b'$') if bytes.get(pos + 2) == Some(&b'{') => Ok(pos + 3),
-        Some(b'x')
-            if bytes.get(pos + 2).is_some_and(u8::is_ascii_hexdigit)
-                && bytes.get(pos + 3).is_some_and(u8::is_ascii_hexdigit) =>
-        {
-            Ok(pos + 4)
-        }
-        Some(b'x') => Err(ScanError::new(
-            pos,
-            "invalid escape `\\x`: it needs exactly two hex digits, as in `\\x41`",
-        )),
-        Some(_) => {
-            let len = 1 + next_char_len(src, pos + 1);
-            Err(ScanError::new(
-                pos,
-                format!(
-                    "invalid escape `{}` in string: valid escapes are \\n \\r \\t \\\\ \\\" \\${{ and \\xHH",
-                    &src[pos..pos + len]
-                ),
-            ))
-        }
-        None => Err(ScanError::new(pos, "unterminated string")),
-    }
 }
 
 #[cfg(test)]

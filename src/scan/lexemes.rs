@@ -1,0 +1,107 @@
+//! The numeric and identifier token forms, as nom recognizers of the libflux grammar
+//! (semantics §5.3, §5.4). The lexer calls them only off its ASCII fast paths.
+
+use nom::{
+    IResult, Parser,
+    branch::alt,
+    bytes::complete::{tag, take_while, take_while_m_n, take_while1},
+    character::complete::{char, satisfy},
+    combinator::{opt, recognize},
+    multi::many1_count,
+    sequence::{pair, preceded},
+};
+
+use super::Kind;
+
+pub(super) fn identifier(input: &str) -> IResult<&str, &str> {
+    recognize(pair(
+        satisfy(|c| c == '_' || c.is_alphabetic()),
+        // Later characters: letters, `_`, and ASCII digits only (§5.4 Identifiers).
+        take_while(|c: char| c == '_' || c.is_ascii_digit() || c.is_alphabetic()),
+    ))
+    .parse(input)
+}
+
+fn int_lit(input: &str) -> IResult<&str, &str> {
+    alt((
+        recognize(pair(
+            satisfy(|c| ('1'..='9').contains(&c)),
+            take_while(|c: char| c.is_ascii_digit()),
+        )),
+        tag("0"),
+    ))
+    .parse(input)
+}
+
+fn duration_unit(input: &str) -> IResult<&str, &str> {
+    // Longest units first: `1mo` is a month and `1ms` milliseconds, not `1m` + identifier.
+    alt((
+        tag("mo"),
+        tag("ms"),
+        tag("us"),
+        tag("µs"),
+        tag("ns"),
+        tag("y"),
+        tag("w"),
+        tag("d"),
+        tag("h"),
+        tag("m"),
+        tag("s"),
+    ))
+    .parse(input)
+}
+
+fn duration_lit(input: &str) -> IResult<&str, &str> {
+    recognize(many1_count(pair(int_lit, duration_unit))).parse(input)
+}
+
+fn float_lit(input: &str) -> IResult<&str, &str> {
+    let digits = |i| take_while1(|c: char| c.is_ascii_digit()).parse(i);
+    alt((
+        recognize((digits, char('.'), take_while(|c: char| c.is_ascii_digit()))),
+        recognize(preceded(char('.'), digits)),
+    ))
+    .parse(input)
+}
+
+fn date_time_lit(input: &str) -> IResult<&str, &str> {
+    let d = |n| take_while_m_n(n, n, |c: char| c.is_ascii_digit());
+    let date = (d(4), char('-'), d(2), char('-'), d(2));
+    let offset = alt((
+        recognize(char('Z')),
+        recognize((alt((char('+'), char('-'))), d(2), char(':'), d(2))),
+    ));
+    let time = (
+        char('T'),
+        d(2),
+        char(':'),
+        d(2),
+        char(':'),
+        d(2),
+        opt(pair(char('.'), take_while(|c: char| c.is_ascii_digit()))),
+        opt(offset),
+    );
+    recognize(pair(date, opt(time))).parse(input)
+}
+
+type Recognizer = fn(&str) -> IResult<&str, &str>;
+
+/// The longest of the numeric token forms, as the ragel scanner picks it.
+pub(super) fn number_like(rest: &str) -> (Kind, usize) {
+    let candidates: [(Kind, Recognizer); 4] = [
+        (Kind::DateTime, date_time_lit),
+        (Kind::Duration, duration_lit),
+        (Kind::Float, float_lit),
+        (Kind::Int, int_lit),
+    ];
+    // The caller saw a digit or `.digit`, so at least one form matches at least one byte.
+    let mut best = (Kind::Int, 1);
+    for (kind, parser) in candidates {
+        if let Ok((_, text)) = parser(rest)
+            && text.len() > best.1
+        {
+            best = (kind, text.len());
+        }
+    }
+    best
+}

@@ -1,0 +1,145 @@
+//! String literals, `${…}` interpolations included, scanned with an explicit stack
+//! (semantics §5.1).
+
+use memchr::memchr3;
+
+use super::{Kind, MAX_NESTING, ScanError, scan_plain, skip_whitespace};
+
+/// One level of string scanning: inside the quotes, or inside a `${…}` of a string.
+enum Frame {
+    Text,
+    Interpolation {
+        open_braces: usize,
+        regex_allowed: bool,
+    },
+}
+
+/// Scans a string literal starting at the `"` at `start`, interpolations included.
+/// Returns the end offset and whether it contains an interpolation.
+pub fn scan_string(src: &str, start: usize) -> Result<(usize, bool), ScanError> {
+    let bytes = src.as_bytes();
+    let mut stack = vec![Frame::Text];
+    let mut interpolated = false;
+    let mut pos = start + 1;
+    let unterminated = |opening: usize| ScanError::new(opening, "unterminated string");
+    let mut openings = vec![start];
+
+    while let Some(frame) = stack.last_mut() {
+        match frame {
+            Frame::Text => {
+                let Some(off) = memchr3(b'"', b'\\', b'$', &bytes[pos..]) else {
+                    return Err(unterminated(*openings.last().unwrap_or(&start)));
+                };
+                pos += off;
+                match bytes[pos] {
+                    b'"' => {
+                        pos += 1;
+                        stack.pop();
+                        openings.pop();
+                        if let Some(Frame::Interpolation { regex_allowed, .. }) = stack.last_mut() {
+                            *regex_allowed = false;
+                        }
+                    }
+                    b'\\' => pos = escape_end(src, pos)?,
+                    _ => match bytes.get(pos + 1) {
+                        Some(b'{') => {
+                            if stack.len() >= MAX_NESTING {
+                                return Err(too_deep(pos));
+                            }
+                            interpolated = true;
+                            pos += 2;
+                            stack.push(Frame::Interpolation {
+                                open_braces: 0,
+                                regex_allowed: true,
+                            });
+                        }
+                        // `$"` is a `$` followed by the closing quote.
+                        Some(b'"') => pos += 1,
+                        // `$` swallows whatever follows, even `\` (the §5.1 quirk); advance by
+                        // whole characters so positions stay on UTF-8 boundaries.
+                        Some(_) => pos += 1 + next_char_len(src, pos + 1),
+                        None => return Err(unterminated(*openings.last().unwrap_or(&start))),
+                    },
+                }
+            }
+            Frame::Interpolation {
+                open_braces,
+                regex_allowed,
+            } => {
+                pos = skip_whitespace(bytes, pos);
+                let Some(&b) = bytes.get(pos) else {
+                    return Err(ScanError::new(
+                        *openings.last().unwrap_or(&start),
+                        "unterminated string: `${` is never closed",
+                    ));
+                };
+                if b == b'"' {
+                    if stack.len() >= MAX_NESTING {
+                        return Err(too_deep(pos));
+                    }
+                    openings.push(pos);
+                    stack.push(Frame::Text);
+                    pos += 1;
+                    continue;
+                }
+                let (kind, end) = scan_plain(src, pos, *regex_allowed)?;
+                match kind {
+                    Kind::LBrace => *open_braces += 1,
+                    Kind::RBrace if *open_braces == 0 => {
+                        stack.pop();
+                        pos = end;
+                        continue;
+                    }
+                    Kind::RBrace => *open_braces -= 1,
+                    _ => {}
+                }
+                if kind != Kind::Comment {
+                    *regex_allowed = !kind.ends_operand();
+                }
+                pos = end;
+            }
+        }
+    }
+    Ok((pos, interpolated))
+}
+
+pub(super) fn too_deep(offset: usize) -> ScanError {
+    ScanError::new(
+        offset,
+        format!("nesting deeper than {MAX_NESTING} levels; refusing to scan further"),
+    )
+}
+
+fn next_char_len(src: &str, pos: usize) -> usize {
+    src[pos..].chars().next().map_or(0, char::len_utf8)
+}
+
+/// End of the escape sequence whose backslash is at `pos` (semantics §5.1).
+fn escape_end(src: &str, pos: usize) -> Result<usize, ScanError> {
+    let bytes = src.as_bytes();
+    match bytes.get(pos + 1) {
+        Some(b'n' | b'r' | b't' | b'\\' | b'"') => Ok(pos + 2),
+        Some(b'$') if bytes.get(pos + 2) == Some(&b'{') => Ok(pos + 3),
+        Some(b'x')
+            if bytes.get(pos + 2).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(pos + 3).is_some_and(u8::is_ascii_hexdigit) =>
+        {
+            Ok(pos + 4)
+        }
+        Some(b'x') => Err(ScanError::new(
+            pos,
+            "invalid escape `\\x`: it needs exactly two hex digits, as in `\\x41`",
+        )),
+        Some(_) => {
+            let len = 1 + next_char_len(src, pos + 1);
+            Err(ScanError::new(
+                pos,
+                format!(
+                    "invalid escape `{}` in string: valid escapes are \\n \\r \\t \\\\ \\\" \\${{ and \\xHH",
+                    &src[pos..pos + len]
+                ),
+            ))
+        }
+        None => Err(ScanError::new(pos, "unterminated string")),
+    }
+}
