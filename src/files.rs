@@ -75,24 +75,86 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
 
 /// Replaces the file at `path` with `contents` without ever leaving a partial file: the text
 /// goes to a temporary file in the same directory, is flushed to disk, takes the original's
-/// permissions, and is renamed over the original. A symlink is followed, so the link stays
-/// and its target changes.
+/// permissions and owner, and is renamed over the original. A symlink is followed, so the
+/// link stays and its target changes. A file that is read-only, or has other hard links
+/// (which a rename would split off), is refused rather than silently changed.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
     let target = resolve_symlinks(path)?;
+    let meta = fs::metadata(&target)?;
+    if meta.permissions().readonly() || !writable(&target) {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            "the file is read-only",
+        ));
+    }
+    if meta.nlink() > 1 {
+        let message = format!(
+            "the file has {} hard links and replacing it would split them",
+            meta.nlink()
+        );
+        return Err(io::Error::other(message));
+    }
+    let temp = write_temp(&target, contents, meta.permissions())?;
+    // Keep the owner (possible as root or when nothing changes); refuse to change it silently.
+    if (meta.uid(), meta.gid()) != owner(temp.path())? {
+        std::os::unix::fs::chown(temp.path(), Some(meta.uid()), Some(meta.gid())).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot keep the file's owner ({}:{}): {e}",
+                    meta.uid(),
+                    meta.gid()
+                ),
+            )
+        })?;
+    }
+    temp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Creates or replaces `path` atomically with default permissions (for new files such as
+/// PATCH bodies), so a failure never leaves a truncated file.
+pub fn write_new_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let temp = write_temp(path, contents, fs::Permissions::from_mode(0o666))?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn write_temp(
+    target: &Path,
+    contents: &[u8],
+    permissions: fs::Permissions,
+) -> io::Result<tempfile::NamedTempFile> {
     let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let permissions = fs::metadata(&target)?.permissions();
     let mut temp = tempfile::Builder::new()
         .prefix(".fluxtask-")
         .suffix(".tmp")
+        .permissions(permissions)
         .tempfile_in(&dir)?;
     temp.write_all(contents)?;
     temp.as_file().sync_all()?;
-    fs::set_permissions(temp.path(), permissions)?;
-    temp.persist(&target).map_err(|e| e.error)?;
-    Ok(())
+    Ok(temp)
+}
+
+fn owner(path: &Path) -> io::Result<(u32, u32)> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = fs::metadata(path)?;
+    Ok((meta.uid(), meta.gid()))
+}
+
+/// Whether this process may write the file (root passes unless no write bit is set at all).
+fn writable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: a valid NUL-terminated path; access() only reads it.
+    unsafe { libc::access(c_path.as_ptr(), libc::W_OK) == 0 }
 }
 
 fn resolve_symlinks(path: &Path) -> io::Result<PathBuf> {
@@ -139,5 +201,38 @@ mod tests {
         );
         let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 2, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn read_only_and_hard_linked_files_are_refused_untouched() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.flux");
+        fs::write(&file, "old").unwrap();
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o444)).unwrap();
+        let err = write_atomic(&file, b"new").unwrap_err();
+        assert_eq!(err.to_string(), "the file is read-only");
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
+        fs::hard_link(&file, dir.path().join("twin.flux")).unwrap();
+        let err = write_atomic(&file, b"new").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the file has 2 hard links and replacing it would split them"
+        );
+        assert_eq!(fs::read_to_string(&file).unwrap(), "old");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            2,
+            "no temporary file is left behind"
+        );
+    }
+
+    #[test]
+    fn new_files_are_written_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let body = dir.path().join("body.json");
+        write_new_atomic(&body, b"{}").unwrap();
+        write_new_atomic(&body, b"{\"a\":1}").unwrap();
+        assert_eq!(fs::read_to_string(&body).unwrap(), "{\"a\":1}");
     }
 }

@@ -1,5 +1,7 @@
 //! Stage 7: how problems read: rustc-style for people, one line for tools.
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
 use crate::span::{Span, line_bounds, line_col};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -66,16 +68,7 @@ pub fn human(path: &str, src: &str, d: &Diagnostic, style: Style) -> String {
         at.line,
         at.column
     ));
-    let line = line_bounds(src, d.span.start);
-    let text = &src[line.clone()];
-    let end = d.span.end.clamp(d.span.start, line.end);
-    let start = d.span.start.clamp(line.start, line.end);
-    // Width in characters; tabs keep their place so the caret lines up under them.
-    let lead: String = text[..start - line.start]
-        .chars()
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
-    let width = src[start..end].chars().count().max(1);
+    let (text, lead, width) = snippet(src, d.span);
     let bar = style.paint("1;34", "|");
     out.push_str(&format!("{pad} {bar}\n"));
     out.push_str(&format!(
@@ -94,6 +87,48 @@ pub fn human(path: &str, src: &str, d: &Diagnostic, style: Style) -> String {
         ));
     }
     out
+}
+
+/// Longest stretch of a source line shown before and after the span, in characters: a
+/// minified or generated line can be megabytes long.
+const CONTEXT: usize = 60;
+
+/// The source line around `span` (shortened with `…` when long), the whitespace that puts the
+/// caret under the span (tabs kept, wide characters counted double), and the caret width.
+fn snippet(src: &str, span: Span) -> (String, String, usize) {
+    let line = line_bounds(src, span.start);
+    let start = span.start.clamp(line.start, line.end);
+    let end = span.end.clamp(start, line.end);
+    let before: Vec<char> = src[line.start..start].chars().collect();
+    let after: Vec<char> = src[start..line.end].chars().collect();
+    let marked = src[start..end].chars().count();
+    let skip = before.len().saturating_sub(CONTEXT);
+    let keep = after.len().min(marked.max(1) + CONTEXT);
+    let shown_before: String = before[skip..].iter().collect();
+    let mut text = String::new();
+    if skip > 0 {
+        text.push('…');
+    }
+    text.push_str(&shown_before);
+    text.extend(&after[..keep]);
+    if keep < after.len() {
+        text.push('…');
+    }
+    let mut lead: String = shown_before
+        .chars()
+        .map(|c| {
+            if c == '\t' {
+                "\t".to_string()
+            } else {
+                " ".repeat(c.width().unwrap_or(0))
+            }
+        })
+        .collect();
+    if skip > 0 {
+        lead.insert(0, ' ');
+    }
+    let shown_mark: String = after[..marked.min(keep)].iter().collect();
+    (text, lead, shown_mark.width().max(1))
 }
 
 /// `path:line:col: CODE message`
@@ -126,6 +161,49 @@ mod tests {
         assert_eq!(
             human("x.flux", src, &diag(12, 13), Style { color: false }),
             "error[FT001]: unexpected `;`\n --> x.flux:2:7\n  |\n2 | \tb: 1m;\n  | \t     ^\n  = help: remove it\n"
+        );
+    }
+
+    #[test]
+    fn long_lines_are_shortened_around_the_span() {
+        let src = format!("x = [{}1;{}]\n", "1, ".repeat(100), "2, ".repeat(100));
+        let start = src.find(';').unwrap();
+        let out = human(
+            "x.flux",
+            &src,
+            &diag(start, start + 1),
+            Style { color: false },
+        );
+        let lines: Vec<&str> = out.lines().collect();
+        let (shown, caret) = (lines[3], lines[4]);
+        assert!(
+            shown.starts_with("1 | …") && shown.ends_with('…'),
+            "{shown}"
+        );
+        assert_eq!(shown.chars().count(), 4 + 1 + 60 + 61 + 1, "{shown}");
+        let semicolon = shown.chars().position(|c| c == ';').unwrap();
+        assert_eq!(
+            caret.chars().position(|c| c == '^'),
+            Some(semicolon),
+            "{caret}"
+        );
+    }
+
+    #[test]
+    fn wide_characters_count_double_for_the_caret() {
+        let out = human(
+            "x.flux",
+            "a = \"倉庫\";\n",
+            &diag(12, 13),
+            Style { color: false },
+        );
+        assert!(
+            out.contains(
+                "1 | a = \"倉庫\";\n  | ^\n"
+                    .replace("| ^", &format!("| {}^", " ".repeat(10)))
+                    .as_str()
+            ),
+            "{out}"
         );
     }
 

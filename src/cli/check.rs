@@ -4,6 +4,7 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use super::inputs::{WalkOptions, collect_inputs};
+use super::output::{errln, out, outln};
 use super::{CheckArgs, ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Input, print_error};
 use crate::check::check;
 use crate::report::{self, Diagnostic, Severity, Style};
@@ -82,12 +83,12 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> i32 {
                 "diagnostics": json_findings,
                 "unreadable": json_unreadable,
             });
-            println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
-        _ => print!("{out}"),
+        _ => out!("{out}"),
     }
     if matches!(args.format, Format::Human | Format::Concise) {
-        eprintln!("{}", summary(inputs.len(), errors, warnings));
+        errln!("{}", summary(inputs.len(), errors, warnings));
     }
     if unreadable > 0 {
         EXIT_ERROR

@@ -1,10 +1,14 @@
 //! Command-line flags as typed (clap), and the dispatch to each command.
 
+pub(crate) mod output;
+
 mod check;
 mod inputs;
 mod plan;
 mod show;
 mod update;
+
+use output::errln;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -306,30 +310,32 @@ pub fn run() -> i32 {
             return code;
         }
     };
-    match cli.command {
+    let code = match cli.command {
         Command::Update(args) => update::run(&args, cli.color),
         Command::Show(args) => show::run(&args, cli.color),
         Command::Check(args) => check::run(&args, cli.color),
         Command::Plan(args) => plan::run(&args, cli.color),
         Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "fluxtask",
-                &mut std::io::stdout(),
-            );
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "fluxtask", &mut script);
+            output::write_out(&String::from_utf8_lossy(&script));
             EXIT_OK
         }
         Command::Man => {
-            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
-                Ok(()) => EXIT_OK,
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                Ok(()) => {
+                    output::write_out(&String::from_utf8_lossy(&page));
+                    EXIT_OK
+                }
                 Err(e) => {
                     print_error(false, None, &e.to_string());
                     EXIT_ERROR
                 }
             }
         }
-    }
+    };
+    output::finish(code)
 }
 
 /// A file named on the command line, or standard input.
@@ -373,7 +379,7 @@ pub fn print_error(color: bool, path: Option<&str>, message: &str) {
         "error"
     };
     match path {
-        Some(path) => eprintln!("fluxtask: {label}: {path}: {message}"),
-        None => eprintln!("fluxtask: {label}: {message}"),
+        Some(path) => errln!("fluxtask: {label}: {path}: {message}"),
+        None => errln!("fluxtask: {label}: {message}"),
     }
 }

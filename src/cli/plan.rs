@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use super::inputs::{WalkOptions, collect_inputs};
+use super::output::{err, errln, out, outln};
 use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Input, PlanArgs, print_error};
 use crate::check::check;
 use crate::current::{self, ServerTask};
@@ -78,9 +79,9 @@ fn desired_script(
     let style = Style { color: err_color };
     if findings.iter().any(|d| d.severity == Severity::Error) {
         for d in &findings {
-            eprint!("{}", report::human(&shown, &output, d, style));
+            err!("{}", report::human(&shown, &output, d, style));
         }
-        eprintln!("fluxtask: {shown}: the server would refuse this script; no plan");
+        errln!("fluxtask: {shown}: the server would refuse this script; no plan");
         return Err(Reported);
     }
     let warnings = findings
@@ -129,11 +130,10 @@ fn plan_one(args: &PlanArgs, tasks: &[ServerTask], color: ColorChoice) -> Result
 
     let json_body = task_plan.body.as_ref().map(payload::to_json);
     match (&json_body, args.payload.as_deref()) {
-        (Some(json), Some("-")) => print!("{json}"),
-        (Some(json), Some(path)) => {
-            std::fs::write(path, json).map_err(|e| format!("{path}: payload not written: {e}"))?
-        }
-        (None, Some(_)) => eprintln!("fluxtask: nothing to change; no payload written"),
+        (Some(json), Some("-")) => out!("{json}"),
+        (Some(json), Some(path)) => files::write_new_atomic(Path::new(path), json.as_bytes())
+            .map_err(|e| format!("{path}: payload not written: {e}"))?,
+        (None, Some(_)) => errln!("fluxtask: nothing to change; no payload written"),
         _ => {}
     }
     if args.format == Format::Json {
@@ -146,9 +146,9 @@ fn plan_one(args: &PlanArgs, tasks: &[ServerTask], color: ColorChoice) -> Result
         });
         let rendered = serde_json::to_string_pretty(&doc).unwrap_or_default();
         if payload_to_stdout {
-            eprintln!("{rendered}")
+            errln!("{rendered}")
         } else {
-            println!("{rendered}")
+            outln!("{rendered}")
         }
     } else {
         let diff_color = if payload_to_stdout {
@@ -164,9 +164,9 @@ fn plan_one(args: &PlanArgs, tasks: &[ServerTask], color: ColorChoice) -> Result
             json_body.as_deref(),
         );
         if payload_to_stdout {
-            eprint!("{text}")
+            err!("{text}")
         } else {
-            print!("{text}")
+            out!("{text}")
         }
     }
     if args.curl
@@ -176,7 +176,7 @@ fn plan_one(args: &PlanArgs, tasks: &[ServerTask], color: ColorChoice) -> Result
             Some(path) if path != "-" => DataSource::File(path),
             _ => DataSource::Inline(json),
         };
-        print!(
+        out!(
             "{}",
             payload::curl_command(args.server, args.url.as_deref(), &task.id, data)
         );
@@ -268,12 +268,12 @@ fn plan_directory(
         for (task, _, p) in &report.update {
             if let Some(body) = &p.body {
                 let path = out.join(format!("{}.json", task.id));
-                std::fs::write(&path, payload::to_json(body))
+                files::write_new_atomic(&path, payload::to_json(body).as_bytes())
                     .map_err(|e| format!("{}: {e}", path.display()))?;
             }
         }
     }
-    print!("{}", render_directory(args, &report));
+    out!("{}", render_directory(args, &report));
     let changes = !report.update.is_empty() || !report.only_local.is_empty();
     Ok(if failed {
         EXIT_ERROR

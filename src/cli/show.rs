@@ -1,7 +1,9 @@
 //! `fluxtask show`: the task options of each script, as a table or JSON.
 
 use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
 
+use super::output::{err, out, outln};
 use super::{ColorChoice, EXIT_ERROR, EXIT_OK, Input, ShowArgs, print_error};
 use crate::literal;
 use crate::locate::locate;
@@ -73,7 +75,7 @@ pub fn run(args: &ShowArgs, color: ColorChoice) -> i32 {
                     span: Span::new(e.offset, e.offset),
                     help: None,
                 };
-                eprint!(
+                err!(
                     "{}",
                     report::human(&shown_as, &text, &d, Style { color: err_color })
                 );
@@ -82,12 +84,12 @@ pub fn run(args: &ShowArgs, color: ColorChoice) -> i32 {
         }
     }
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&rows).unwrap_or_default()
         );
     } else if !rows.is_empty() {
-        print!("{}", table(&rows));
+        out!("{}", table(&rows));
     }
     if failed { EXIT_ERROR } else { EXIT_OK }
 }
@@ -128,7 +130,7 @@ fn table(rows: &[Shown]) -> String {
         .map(|i| {
             cells
                 .iter()
-                .map(|row| row[i].chars().count())
+                .map(|row| row[i].width())
                 .chain([header[i].len()])
                 .max()
                 .unwrap_or(0)
@@ -138,7 +140,7 @@ fn table(rows: &[Shown]) -> String {
         let padded: Vec<String> = cols
             .iter()
             .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w.saturating_sub(c.width()))))
             .collect();
         format!("{}\n", padded.join("  ").trim_end())
     };

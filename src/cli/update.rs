@@ -1,7 +1,8 @@
 //! `fluxtask update`: checked settings from raw flags, then the pipeline per file.
 
-use std::io::Write;
+use std::path::Path;
 
+use super::output::{err, errln, out};
 use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Input, UpdateArgs, print_error};
 use crate::overrides::{Overrides, RawOverrides};
 use crate::payload::{self, Mode, TaskFields};
@@ -80,6 +81,14 @@ impl Settings {
                 inputs.len()
             ));
         }
+        if let Some(PayloadTarget::File(path)) = &payload
+            && let Some(script) = inputs.iter().find(|i| same_file(i, Path::new(path)))
+        {
+            return Err(format!(
+                "--payload {path} would overwrite the script {}; choose another path",
+                script.display()
+            ));
+        }
         if args.curl && payload == Some(PayloadTarget::Stdout) {
             return Err(
                 "--curl prints the command on stdout; give --payload a file path instead of `-`"
@@ -149,6 +158,17 @@ pub fn run(args: &UpdateArgs, color: ColorChoice) -> i32 {
     }
 }
 
+/// Whether `input` names the same file as `path` (through links and `..`).
+fn same_file(input: &Input, path: &Path) -> bool {
+    let Input::Path(script) = input else {
+        return false;
+    };
+    match (std::fs::canonicalize(script), std::fs::canonicalize(path)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// Runs the pipeline on one input; `Ok(changed)`, or `Err` once the error is reported.
 fn run_one(
     args: &UpdateArgs,
@@ -170,7 +190,7 @@ fn run_one(
                 span: Span::new(e.offset, e.offset),
                 help: None,
             };
-            eprint!(
+            err!(
                 "{}",
                 report::human(&shown, &text, &diagnostic, Style { color: err_color })
             );
@@ -183,20 +203,19 @@ fn run_one(
         if changed && let Input::Path(path) = input {
             files::write_atomic(path, updated.output.as_bytes())
                 .map_err(|e| print_error(err_color, Some(&shown), &format!("not written: {e}")))?;
-            eprintln!("fluxtask: updated {shown}");
+            errln!("fluxtask: updated {shown}");
         }
     } else {
         match diff::unified(&text, &updated.output, &shown, diff_color) {
-            Some(d) if settings.stdout_is_machine_output() => eprint!("{d}"),
-            Some(d) => print!("{d}"),
-            None => eprintln!("fluxtask: no changes: {shown}"),
+            Some(d) if settings.stdout_is_machine_output() => err!("{d}"),
+            Some(d) => out!("{d}"),
+            None => errln!("fluxtask: no changes: {shown}"),
         }
     }
 
     if settings.payload.is_some() || settings.curl.is_some() {
         emit_payload(args, settings, &text, &updated.output, err_color)?;
     }
-    let _ = std::io::stdout().flush();
     Ok(changed)
 }
 
@@ -214,20 +233,22 @@ fn emit_payload(
         &settings.overrides,
         &settings.fields,
     ) else {
-        eprintln!(
+        errln!(
             "fluxtask: nothing to send: no option, status or description was given; no payload written"
         );
         return Ok(());
     };
     for note in &safe.notes {
-        eprintln!("fluxtask: note: {note}");
+        errln!("fluxtask: note: {note}");
     }
     let json = payload::to_json(&safe.body);
     match &settings.payload {
-        Some(PayloadTarget::Stdout) => print!("{json}"),
-        Some(PayloadTarget::File(path)) => std::fs::write(path, &json).map_err(|e| {
-            print_error(err_color, Some(path), &format!("payload not written: {e}"))
-        })?,
+        Some(PayloadTarget::Stdout) => out!("{json}"),
+        Some(PayloadTarget::File(path)) => {
+            files::write_new_atomic(Path::new(path), json.as_bytes()).map_err(|e| {
+                print_error(err_color, Some(path), &format!("payload not written: {e}"))
+            })?
+        }
         None => {}
     }
     if let Some(id) = &settings.curl {
@@ -235,7 +256,7 @@ fn emit_payload(
             Some(PayloadTarget::File(path)) => payload::DataSource::File(path),
             _ => payload::DataSource::Inline(&json),
         };
-        print!(
+        out!(
             "{}",
             payload::curl_command(args.server, args.url.as_deref(), id, data)
         );
