@@ -91,7 +91,7 @@ pub fn human(path: &str, src: &str, d: &Diagnostic, style: Style) -> String {
 
 /// Longest stretch of a source line shown before and after the span, in characters: a
 /// minified or generated line can be megabytes long.
-const CONTEXT: usize = 60;
+const CONTEXT: usize = 80;
 
 /// The source line around `span` (shortened with `…` when long), the whitespace that puts the
 /// caret under the span (tabs kept, wide characters counted double), and the caret width.
@@ -180,7 +180,7 @@ mod tests {
             shown.starts_with("1 | …") && shown.ends_with('…'),
             "{shown}"
         );
-        assert_eq!(shown.chars().count(), 4 + 1 + 60 + 61 + 1, "{shown}");
+        assert_eq!(shown.chars().count(), 4 + 1 + 80 + 81 + 1, "{shown}");
         let semicolon = shown.chars().position(|c| c == ';').unwrap();
         assert_eq!(
             caret.chars().position(|c| c == '^'),
