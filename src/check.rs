@@ -203,7 +203,7 @@ impl<'a> Rules<'a> {
             self.warning(
                 code::NAME_FRAGILE,
                 value.span,
-                "this name breaks when the server reformats the script: it re-prints the name with `${` unescaped or a `$` that swallows the next escape (§2.7)",
+                "this name breaks when the server reformats the script: it re-prints the name with `${` unescaped or a `$` that swallows the next escape",
                 Some("send changes to this task as a `flux` body (fluxtask's default), or avoid `${`, `$\"` and `$\\` in the name".into()),
             );
         }
@@ -351,7 +351,7 @@ impl<'a> Rules<'a> {
                 code::OFFSET_ORDER,
                 offset.key.span,
                 format!(
-                    "a PATCH that removes this offset and changes `{}` hits a server bug (§2.5): the change is appended as a duplicate and the old value stays",
+                    "a PATCH that removes this offset and changes `{}` hits a server bug (deleting the offset skips the next property): the change is appended as a duplicate and the old value stays",
                     next.key.name
                 ),
                 Some("put `offset` last in the record".into()),

@@ -107,7 +107,7 @@ pub fn locate(src: &str) -> Result<TaskRecord, LocateError> {
             return Err(syntax(
                 prev.span.start,
                 format!(
-                    "`{}` is not a number: a nonzero value cannot start with 0 (§5.4)",
+                    "`{}` is not a number: a nonzero value cannot start with 0",
                     &src[prev.span.start..token.span.end]
                 ),
             ));
@@ -483,7 +483,7 @@ mod tests {
         assert_eq!((code, offset), (ErrorCode::Syntax, 33));
         assert_eq!(
             message,
-            "`01h` is not a number: a nonzero value cannot start with 0 (§5.4)"
+            "`01h` is not a number: a nonzero value cannot start with 0"
         );
         assert_eq!(err("x = 0123\n").0, ErrorCode::Syntax);
         assert!(locate("option task = {name: \"a\", every: 10s, retry: 0}\nx = 0.5").is_ok());

@@ -107,20 +107,20 @@ pub fn safe_body(
         .as_deref()
         .is_some_and(name_breaks_on_reprint)
     {
-        Some("the server would reprint this name unescaped and break the script (§2.7)")
+        Some("the server would reprint this name unescaped and break the script")
     } else if !options_set && overrides.offset == Some(OffsetChange::Remove) {
         Some(
-            "an offset removal alone is rejected (`cannot update task without content`) or, next to status, ignored (§1.4)",
+            "an offset removal alone is rejected (`cannot update task without content`) or, next to status, ignored (influxdata/influxdb#12200)",
         )
     } else if overrides.offset == Some(OffsetChange::Remove)
         && options_set
         && offset_removal_skips_a_change(original, overrides)
     {
         Some(
-            "removing an offset that stands right before the changed key makes the server skip that change (§2.5)",
+            "removing an offset that stands right before the changed key makes the server skip that change (it skips the property after a deleted offset)",
         )
     } else if overrides.is_empty() && fields.status.is_none() && fields.description.is_some() {
-        Some("a description-only body is rejected (`cannot update task without content`, §1.3)")
+        Some("a description-only body is rejected (`cannot update task without content`)")
     } else {
         None
     };
@@ -140,7 +140,7 @@ pub fn safe_body(
     let mut notes = Vec::new();
     if !overrides.is_empty() {
         let mut note =
-            "with options the server edits the record and reformats the whole script (§2.6)"
+            "with options the server edits the record and reformats the whole script"
                 .to_string();
         let losses = crate::reformat::losses(script);
         if !losses.is_empty() {

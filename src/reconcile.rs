@@ -167,11 +167,11 @@ pub fn plan(task: &ServerTask, desired: &str, fields: &TaskFields) -> TaskPlan {
             match &task.status {
                 Some(status) => {
                     body.insert("status".into(), status.as_str().into());
-                    warnings.push(format!("a description-only body is rejected by the server (§1.3); the unchanged status {status:?} carries it"));
+                    warnings.push(format!("a description-only body is rejected by the server; the unchanged status {status:?} carries it"));
                 }
                 None => {
                     body.insert("flux".into(), desired.into());
-                    warnings.push("a description-only body is rejected by the server (§1.3); the unchanged script carries it".into());
+                    warnings.push("a description-only body is rejected by the server; the unchanged script carries it".into());
                 }
             }
         }

@@ -44,7 +44,7 @@ fn offset_removal_alone_goes_as_flux() {
     );
     assert_eq!(
         notes,
-        "fluxtask: note: sending the script as `flux` instead of options: an offset removal alone is rejected (`cannot update task without content`) or, next to status, ignored (§1.4)"
+        "fluxtask: note: sending the script as `flux` instead of options: an offset removal alone is rejected (`cannot update task without content`) or, next to status, ignored (influxdata/influxdb#12200)"
     );
 }
 
@@ -63,7 +63,7 @@ fn a_name_the_server_would_break_goes_only_inside_flux() {
     );
     assert_eq!(
         notes,
-        "fluxtask: note: sending the script as `flux` instead of options: the server would reprint this name unescaped and break the script (§2.7)"
+        "fluxtask: note: sending the script as `flux` instead of options: the server would reprint this name unescaped and break the script"
     );
 }
 
@@ -75,7 +75,7 @@ fn options_mode_warns_once_about_the_reformat_and_its_losses() {
     assert_eq!(out, "{\"every\":\"2h\"}\n");
     assert_eq!(
         notes,
-        "fluxtask: note: with options the server edits the record and reformats the whole script (§2.6); it will not keep: end-of-line comments in the task record move onto their own lines (line 4)"
+        "fluxtask: note: with options the server edits the record and reformats the whole script; it will not keep: end-of-line comments in the task record move onto their own lines (line 4)"
     );
 }
 
@@ -89,7 +89,7 @@ fn a_description_only_body_carries_the_script() {
     assert_eq!(body["flux"], TASK);
     assert_eq!(
         notes,
-        "fluxtask: no changes: <stdin>\nfluxtask: note: sending the script as `flux` instead of options: a description-only body is rejected (`cannot update task without content`, §1.3)"
+        "fluxtask: no changes: <stdin>\nfluxtask: note: sending the script as `flux` instead of options: a description-only body is rejected (`cannot update task without content`)"
     );
 }
 
@@ -108,7 +108,7 @@ fn offset_removal_before_the_changed_key_goes_as_flux() {
         "{\"flux\":\"option task = {name: \\\"a\\\", every: 2h, retry: 2}\\n\"}\n"
     );
     assert!(
-        notes.contains("makes the server skip that change (§2.5)"),
+        notes.contains("makes the server skip that change (it skips the property after a deleted offset)"),
         "{notes}"
     );
     // With offset last the options body is safe.
