@@ -119,6 +119,10 @@ pub fn safe_body(
         Some(
             "removing an offset that stands right before the changed key makes the server skip that change (it skips the property after a deleted offset)",
         )
+    } else if server_edit_differs(original, overrides) {
+        Some(
+            "the record has both `every` and `cron`, or a changed key twice, so the server's edit would not match this preview",
+        )
     } else if overrides.is_empty() && fields.status.is_none() && fields.description.is_some() {
         Some("a description-only body is rejected (`cannot update task without content`)")
     } else {
@@ -140,8 +144,7 @@ pub fn safe_body(
     let mut notes = Vec::new();
     if !overrides.is_empty() {
         let mut note =
-            "with options the server edits the record and reformats the whole script"
-                .to_string();
+            "with options the server edits the record and reformats the whole script".to_string();
         let losses = crate::reformat::losses(script);
         if !losses.is_empty() {
             let listed: Vec<String> = losses
@@ -179,6 +182,32 @@ fn offset_removal_skips_a_change(original: &str, overrides: &Overrides) -> bool 
         _ => false,
     };
     targeted && at + 2 < props.len()
+}
+
+/// The server replaces the first `every` (or `cron`) and leaves the other schedule key, and
+/// edits only the first of duplicate keys, where fluxtask removes or reports them.
+fn server_edit_differs(original: &str, overrides: &Overrides) -> bool {
+    let Ok(record) = crate::locate::locate(original) else {
+        return false;
+    };
+    let count = |key: &str| {
+        record
+            .properties
+            .iter()
+            .filter(|p| p.key.name == key)
+            .count()
+    };
+    let schedule_change = overrides.every.is_some() || overrides.cron.is_some();
+    let touched = [
+        ("name", overrides.name.is_some()),
+        ("every", schedule_change),
+        ("cron", schedule_change),
+        ("offset", overrides.offset.is_some()),
+    ];
+    (schedule_change && count("every") > 0 && count("cron") > 0)
+        || touched
+            .iter()
+            .any(|(key, changed)| *changed && count(key) > 1)
 }
 
 /// `${` becomes a live interpolation, and `$` before `"` or `\` swallows the escape, when the
@@ -244,15 +273,28 @@ pub fn curl_command(server: Server, base_url: Option<&str>, id: &str, data: Data
     if server == Server::Influxdb {
         lines.push("  --header \"Authorization: Token $INFLUX_TOKEN\"".to_string());
     }
+    let mut heredoc = None;
     let data = match data {
+        // An argument past ~128 KiB fails with "Argument list too long"; a quoted here-document
+        // has no limit, and compact JSON never holds a raw newline, so the body stays one line.
+        DataSource::Inline(json) if json.len() > INLINE_LIMIT => {
+            heredoc = Some(json.trim_end_matches('\n'));
+            "@- <<'FLUXTASK_BODY'".to_string()
+        }
         DataSource::Inline(json) => shell_quote(json.trim_end_matches('\n')),
         DataSource::File(path) => shell_quote(&format!("@{path}")),
     };
     lines.push(format!("  --data-binary {data}"));
     let mut command = lines.join(" \\\n");
     command.push('\n');
+    if let Some(json) = heredoc {
+        command.push_str(&format!("{json}\nFLUXTASK_BODY\n"));
+    }
     command
 }
+
+/// Bodies larger than this go through a here-document instead of an argument.
+const INLINE_LIMIT: usize = 64 * 1024;
 
 /// POSIX single quoting: safe for any bytes, including quotes, `$`, backslashes and newlines.
 pub fn shell_quote(text: &str) -> String {
@@ -316,5 +358,16 @@ mod tests {
         );
         assert!(cmd.starts_with("curl --fail-with-body --request PATCH 'http://localhost:9092/kapacitor/v1/api/v2/tasks/x'"));
         assert!(cmd.ends_with("  --data-binary '@my body.json'\n"));
+    }
+
+    #[test]
+    fn large_bodies_go_through_a_here_document() {
+        let json = format!("{{\"flux\":\"{}\"}}\n", "x".repeat(INLINE_LIMIT));
+        let cmd = curl_command(Server::Kapacitor, None, "x", DataSource::Inline(&json));
+        let expected_tail = format!(
+            "  --data-binary @- <<'FLUXTASK_BODY'\n{}FLUXTASK_BODY\n",
+            json
+        );
+        assert!(cmd.ends_with(&expected_tail), "{}", &cmd[..200]);
     }
 }

@@ -108,7 +108,9 @@ fn offset_removal_before_the_changed_key_goes_as_flux() {
         "{\"flux\":\"option task = {name: \\\"a\\\", every: 2h, retry: 2}\\n\"}\n"
     );
     assert!(
-        notes.contains("makes the server skip that change (it skips the property after a deleted offset)"),
+        notes.contains(
+            "makes the server skip that change (it skips the property after a deleted offset)"
+        ),
         "{notes}"
     );
     // With offset last the options body is safe.
@@ -150,4 +152,17 @@ fn nothing_to_send_writes_no_payload() {
         notes,
         "fluxtask: no changes: <stdin>\nfluxtask: nothing to send: no option, status or description was given; no payload written"
     );
+}
+
+#[test]
+fn a_record_with_both_schedules_goes_as_flux() {
+    // §2.3: the server would replace every and keep cron, then refuse both.
+    let script = "option task = {name: \"a\", every: 1h, offset: 5m, cron: \"0 * * * *\"}\n";
+    let (code, out, notes) = update(script, &["--every", "2h", "--mode", "options"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "{\"flux\":\"option task = {name: \\\"a\\\", every: 2h, offset: 5m}\\n\"}\n"
+    );
+    assert!(notes.contains("would not match this preview"), "{notes}");
 }

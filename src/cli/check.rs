@@ -53,31 +53,40 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> i32 {
         .collect();
 
     let mut out = String::new();
-    let (mut errors, mut warnings, mut unreadable) = (0, 0, walk_errors.len());
+    let (mut errors, mut warnings, mut unreadable) = (0, 0, 0);
     let mut json_findings = Vec::new();
     let mut json_unreadable: Vec<_> = walk_errors
         .iter()
         .map(|(p, m)| json!({"path": p, "message": m}))
         .collect();
-    for (path, message) in &walk_errors {
-        print_error(err_color, Some(path), message);
-    }
+    let mut unreadable_files = walk_errors;
     for report in reports {
         errors += report.errors;
         warnings += report.warnings;
         out.push_str(&report.rendered);
         json_findings.extend(report.json);
-        if let Some((path, message)) = report.unreadable {
-            print_error(err_color, Some(&path), &message);
-            json_unreadable.push(json!({"path": path, "message": message}));
+        if let Some(failure) = report.unreadable {
+            json_unreadable.push(json!({"path": failure.0, "message": failure.1}));
+            unreadable_files.push(failure);
             unreadable += 1;
         }
     }
+    for (path, message) in &unreadable_files {
+        print_error(err_color, Some(path), message);
+        if args.format == Format::Github {
+            out.push_str(&format!(
+                "::error file={}::could not read the file: {}\n",
+                escape_property(path),
+                escape_data(message)
+            ));
+        }
+    }
+    let checked = inputs.len() - unreadable;
     match args.format {
         Format::Json => {
             let doc = json!({
                 "version": 1,
-                "files_checked": inputs.len(),
+                "files_checked": checked,
                 "errors": errors,
                 "warnings": warnings,
                 "diagnostics": json_findings,
@@ -88,9 +97,12 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> i32 {
         _ => out!("{out}"),
     }
     if matches!(args.format, Format::Human | Format::Concise) {
-        errln!("{}", summary(inputs.len(), errors, warnings));
+        errln!(
+            "{}",
+            summary(checked, unreadable_files.len(), errors, warnings)
+        );
     }
-    if unreadable > 0 {
+    if !unreadable_files.is_empty() {
         EXIT_ERROR
     } else if errors > 0 || (args.strict && warnings > 0) {
         EXIT_FINDINGS
@@ -99,9 +111,11 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> i32 {
     }
 }
 
-fn summary(files: usize, errors: usize, warnings: usize) -> String {
+fn summary(files: usize, unreadable: usize, errors: usize, warnings: usize) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    if errors + warnings == 0 {
+    let mut line = if files == 0 && unreadable == 0 {
+        "fluxtask: no .flux files found".to_string()
+    } else if errors + warnings == 0 && unreadable == 0 {
         format!("fluxtask: {} checked, all clean", plural(files, "file"))
     } else {
         format!(
@@ -110,7 +124,14 @@ fn summary(files: usize, errors: usize, warnings: usize) -> String {
             plural(warnings, "warning"),
             plural(files, "file")
         )
+    };
+    if unreadable > 0 {
+        line.push_str(&format!(
+            "; {} could not be read",
+            plural(unreadable, "file")
+        ));
     }
+    line
 }
 
 fn check_one(input: &Input, format: Format, style: Style) -> FileReport {
@@ -215,10 +236,15 @@ mod tests {
 
     #[test]
     fn summary_counts() {
-        assert_eq!(summary(1, 0, 0), "fluxtask: 1 file checked, all clean");
+        assert_eq!(summary(1, 0, 0, 0), "fluxtask: 1 file checked, all clean");
         assert_eq!(
-            summary(3, 1, 2),
+            summary(3, 0, 1, 2),
             "fluxtask: 1 error and 2 warnings in 3 files checked"
         );
+        assert_eq!(
+            summary(0, 1, 0, 0),
+            "fluxtask: 0 errors and 0 warnings in 0 files checked; 1 file could not be read"
+        );
+        assert_eq!(summary(0, 0, 0, 0), "fluxtask: no .flux files found");
     }
 }

@@ -316,10 +316,7 @@ fn match_tasks<'a>(
     };
     let mut claimed: Vec<&str> = Vec::new();
     for local in locals {
-        let relative = PathBuf::from(&local.path)
-            .strip_prefix(root)
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|_| local.path.clone());
+        let relative = relative_to(root, &local.path);
         let task = match map.get(&relative) {
             Some(id) => Some(
                 current::pick(tasks, Some(id), None).map_err(|e| format!("{}: {e}", local.path))?,
@@ -348,8 +345,13 @@ fn match_tasks<'a>(
             continue;
         };
         if claimed.contains(&task.id.as_str()) {
+            let fix = if map.is_empty() {
+                "give each an ID with --map"
+            } else {
+                "check the --map entries"
+            };
             return Err(format!(
-                "{}: task {} is matched by two local scripts; use --map",
+                "{}: task {} is matched by two local scripts; {fix}",
                 local.path, task.id
             ));
         }
@@ -362,11 +364,30 @@ fn match_tasks<'a>(
             plan_doc.unchanged.push((task, local));
         }
     }
+    let unused: Vec<&str> = map
+        .keys()
+        .filter(|key| !locals.iter().any(|l| relative_to(root, &l.path) == **key))
+        .map(String::as_str)
+        .collect();
+    if !unused.is_empty() {
+        return Err(format!(
+            "--map entries match no script under {}: {} (keys are paths relative to that directory)",
+            root.display(),
+            unused.join(", ")
+        ));
+    }
     plan_doc.only_server = tasks
         .iter()
         .filter(|t| !claimed.contains(&t.id.as_str()))
         .collect();
     Ok(plan_doc)
+}
+
+fn relative_to(root: &Path, path: &str) -> String {
+    PathBuf::from(path)
+        .strip_prefix(root)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| path.to_string())
 }
 
 fn render_directory(args: &PlanArgs, report: &DirectoryPlan) -> String {

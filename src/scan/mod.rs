@@ -292,6 +292,20 @@ pub(crate) fn scan_plain(
                 return Ok((Kind::Int, end));
             }
             let (kind, len) = lexemes::number_like(&src[start..]);
+            let text = &src[start..start + len];
+            // §5.4: with a time part the offset is required (the parser's own message).
+            if kind == Kind::DateTime
+                && text.contains('T')
+                && !text.ends_with('Z')
+                && !text[text.len() - 6..].starts_with(['+', '-'])
+            {
+                return Err(ScanError::new(
+                    start,
+                    format!(
+                        "invalid date time literal `{text}`, missing time offset (add Z or +HH:MM)"
+                    ),
+                ));
+            }
             return Ok((kind, start + len));
         }
         Class::Slash => {
@@ -483,6 +497,15 @@ mod tests {
         );
         assert_eq!(kinds("1.5h"), [(Kind::Float, "1.5"), (Kind::Ident, "h")]);
         assert_eq!(kinds("0123"), [(Kind::Int, "0"), (Kind::Int, "123")]);
+    }
+
+    #[test]
+    fn date_times_need_an_offset_with_a_time() {
+        assert_eq!(
+            error("x = 2018-01-01T00:00:00\n").message,
+            "invalid date time literal `2018-01-01T00:00:00`, missing time offset (add Z or +HH:MM)"
+        );
+        assert_eq!(kinds("2018-01-01T00:00:00-07:00")[0].0, Kind::DateTime);
     }
 
     #[test]
