@@ -46,8 +46,8 @@ struct Planner<'a> {
     record: &'a TaskRecord,
     edits: Vec<Edit>,
     deleted: Vec<bool>,
-    /// `key: value` texts to add at the end, in the fixed order name, every, cron, offset.
-    appends: Vec<String>,
+    /// Keys and values to add at the end, in the fixed order name, every, cron, offset.
+    appends: Vec<(&'static str, String)>,
 }
 
 impl Planner<'_> {
@@ -65,10 +65,10 @@ impl Planner<'_> {
     }
 
     /// Sets the first `key` property, or appends one. Later duplicates are left for `check`.
-    fn set(&mut self, key: &str, value: String) {
+    fn set(&mut self, key: &'static str, value: String) {
         match self.position(key) {
             Some(index) => self.write(index, key, value),
-            None => self.appends.push(format!("{key}: {value}")),
+            None => self.appends.push((key, value)),
         }
     }
 
@@ -91,7 +91,7 @@ impl Planner<'_> {
 
     /// `every` and `cron` exclude each other: set one, rename the other into it when it is
     /// the only schedule (as the server does, §2.3), and never leave both.
-    fn set_schedule(&mut self, key: &str, value: String, other: &str) {
+    fn set_schedule(&mut self, key: &'static str, value: String, other: &str) {
         match (self.position(key), self.position(other)) {
             (Some(index), _) => {
                 self.write(index, key, value);
@@ -101,7 +101,7 @@ impl Planner<'_> {
                 self.write(index, key, value);
                 self.delete_matching(other, Some(index));
             }
-            (None, None) => self.appends.push(format!("{key}: {value}")),
+            (None, None) => self.appends.push((key, value)),
         }
     }
 
@@ -125,7 +125,12 @@ impl Planner<'_> {
             .last()
             .filter(|run| *run.end() == props.len() - 1)
             .cloned();
-        if !self.appends.is_empty() {
+        let entries: Vec<String> = self
+            .appends
+            .iter()
+            .map(|(key, value)| format!("{key}{}{value}", layout.key_value))
+            .collect();
+        if !entries.is_empty() {
             if let Some(run) = &trailing_run {
                 // Appended properties take the place of a deleted tail, so the two never
                 // patch the same bytes.
@@ -134,10 +139,10 @@ impl Planner<'_> {
                     props[*run.start()].key.span.start,
                     props[*run.end()].span().end,
                 );
-                let text = self.appends.join(&layout.separator());
+                let text = entries.join(&layout.separator());
                 self.edits.push(Edit { span, text });
             } else {
-                let edits = layout.append(self.src, props, &self.appends);
+                let edits = layout.append(self.src, props, &entries);
                 self.edits.extend(edits);
             }
         }
@@ -178,6 +183,8 @@ struct Layout {
     trailing_comma: bool,
     /// What follows a comma on one line: `" "` in `{a: 1, b: 2}`, nothing in `{a: 1,b: 2}`.
     after_comma: String,
+    /// Between a key and its value: `": "`, or `":"` in `{a:1}`.
+    key_value: String,
     open_brace: usize,
 }
 
@@ -217,9 +224,18 @@ impl Layout {
                     .then(|| gap.to_string())
             })
             .unwrap_or_else(|| " ".to_string());
+        let key_value = props
+            .iter()
+            .find_map(|p| {
+                let gap = &src[p.key.span.end..p.value.as_ref()?.span.start];
+                let plain = gap.trim_matches([' ', '\t']) == ":";
+                plain.then(|| gap.to_string())
+            })
+            .unwrap_or_else(|| ": ".to_string());
         Layout {
             multiline: inside.contains('\n'),
             after_comma,
+            key_value,
             eol,
             indent,
             trailing_comma: props.last().is_some_and(|p| p.comma.is_some()),
@@ -290,6 +306,23 @@ impl Layout {
         }
     }
 
+    /// Comment lines right above a deleted property describe it (the server attaches them to
+    /// its key and drops them with it): extend the deletion up over them.
+    fn comment_lines_above(&self, src: &str, property: &Property, mut start: usize) -> usize {
+        for comment in property.leading_comments.iter().rev() {
+            let line = line_start(src, comment.start);
+            let own_line = line > self.open_brace
+                && src[line..comment.start]
+                    .bytes()
+                    .all(|b| b == b' ' || b == b'\t');
+            if !own_line || comment.end != start {
+                break;
+            }
+            start = line;
+        }
+        start
+    }
+
     /// The bytes to remove for a run of deleted properties that something still follows or
     /// precedes (a deleted tail with appends is replaced instead, see `Planner::finish`).
     fn deletion(
@@ -308,6 +341,7 @@ impl Layout {
                 .all(|b| b == b' ' || b == b'\t');
         let survivor_before = run.start().checked_sub(1).map(|i| &props[i]);
         if alone_on_lines && let Some(after) = next_line_start(src, end_with_comma) {
+            let start = self.comment_lines_above(src, first, start);
             let mut spans = vec![Span::new(start, after)];
             // Without trailing commas, the comma before a deleted last property goes too.
             if run.end() + 1 == props.len()
@@ -416,10 +450,10 @@ mod tests {
 
     #[test]
     fn appends_in_one_line_style() {
-        let src = "option task = {name: \"a\",every: 1h}";
+        let src = "option task = {name:\"a\",every:1h}";
         assert_eq!(
             edit(src, &[("offset", "5m")]),
-            "option task = {name: \"a\",every: 1h,offset: 5m}"
+            "option task = {name:\"a\",every:1h,offset:5m}"
         );
         let src = "option task = {name: \"a\", every: 1h,}";
         assert_eq!(
@@ -484,6 +518,15 @@ mod tests {
         );
         assert_eq!(one_line("{offset: 5m}"), "option task = {}");
         assert_eq!(one_line("{name: \"a\"}"), "option task = {name: \"a\"}");
+    }
+
+    #[test]
+    fn comment_lines_above_a_removed_offset_go_with_it() {
+        let src = "option task = { // options\n  name: \"a\",\n\n  // wait for late data\n  // (five minutes)\n  offset: 5m,\n  every: 1h,\n}\n";
+        assert_eq!(
+            edit(src, &[("offset", "")]),
+            "option task = { // options\n  name: \"a\",\n\n  every: 1h,\n}\n"
+        );
     }
 
     #[test]
