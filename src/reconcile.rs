@@ -19,13 +19,20 @@ use crate::record::Shape;
 pub struct Change {
     /// `name`, `schedule`, `offset`, `script`, `status` or `description`.
     pub field: &'static str,
-    pub from: String,
-    pub to: String,
+    /// `None`: not set.
+    pub from: Option<String>,
+    pub to: Option<String>,
 }
 
 impl Change {
     pub fn describe(&self) -> String {
-        format!("{}: {} → {}", self.field, self.from, self.to)
+        let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".into());
+        format!(
+            "{}: {} → {}",
+            self.field,
+            shown(&self.from),
+            shown(&self.to)
+        )
     }
 }
 
@@ -106,7 +113,6 @@ pub fn plan(task: &ServerTask, desired: &str, fields: &TaskFields) -> TaskPlan {
     let mut changes = Vec::new();
     let mut warnings = Vec::new();
     let mut body = Map::new();
-    let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "(none)".into());
 
     if task.flux != desired {
         let now = current_options(task);
@@ -114,32 +120,32 @@ pub fn plan(task: &ServerTask, desired: &str, fields: &TaskFields) -> TaskPlan {
         if now.name != want.name {
             changes.push(Change {
                 field: "name",
-                from: shown(&now.name),
-                to: shown(&want.name),
+                from: now.name.clone(),
+                to: want.name.clone(),
             });
         }
         if now.schedule != want.schedule {
             changes.push(Change {
                 field: "schedule",
-                from: shown(&now.schedule),
-                to: shown(&want.schedule),
+                from: now.schedule.clone(),
+                to: want.schedule.clone(),
             });
         }
         if !same_offset(&now.offset, &want.offset) {
             changes.push(Change {
                 field: "offset",
-                from: shown(&now.offset),
-                to: shown(&want.offset),
+                from: now.offset.clone(),
+                to: want.offset.clone(),
             });
         }
         changes.push(Change {
             field: "script",
-            from: format!("{} lines", task.flux.lines().count()),
-            to: format!(
-                "{} lines ({})",
-                desired.lines().count(),
+            from: Some(lines(task.flux.lines().count())),
+            to: Some(format!(
+                "{} ({})",
+                lines(desired.lines().count()),
                 line_counts(&task.flux, desired)
-            ),
+            )),
         });
         body.insert("flux".into(), desired.into());
     }
@@ -148,8 +154,8 @@ pub fn plan(task: &ServerTask, desired: &str, fields: &TaskFields) -> TaskPlan {
     {
         changes.push(Change {
             field: "status",
-            from: shown(&task.status),
-            to: status.as_str().into(),
+            from: task.status.clone(),
+            to: Some(status.as_str().into()),
         });
         body.insert("status".into(), status.as_str().into());
     }
@@ -158,8 +164,8 @@ pub fn plan(task: &ServerTask, desired: &str, fields: &TaskFields) -> TaskPlan {
     {
         changes.push(Change {
             field: "description",
-            from: shown(&task.description),
-            to: description.clone(),
+            from: task.description.clone(),
+            to: Some(description.clone()),
         });
         body.insert("description".into(), description.as_str().into());
         if body.len() == 1 {
@@ -181,6 +187,10 @@ pub fn plan(task: &ServerTask, desired: &str, fields: &TaskFields) -> TaskPlan {
         warnings,
         body: (!body.is_empty()).then_some(body),
     }
+}
+
+fn lines(n: usize) -> String {
+    format!("{n} line{}", if n == 1 { "" } else { "s" })
 }
 
 /// `+added −removed` lines.
@@ -231,8 +241,8 @@ mod tests {
             p.changes,
             [Change {
                 field: "status",
-                from: "active".into(),
-                to: "inactive".into()
+                from: Some("active".into()),
+                to: Some("inactive".into())
             }]
         );
         assert_eq!(
@@ -251,7 +261,7 @@ mod tests {
             [
                 "schedule: every 1h → every 2h",
                 "offset: 5m → (none)",
-                "script: 1 lines → 1 lines (+1 −1)"
+                "script: 1 line → 1 line (+1 −1)"
             ]
         );
         assert_eq!(p.body.unwrap()["flux"], want);

@@ -52,12 +52,9 @@ fn json_plan(dir: &Path, extra: &[&str]) -> (i32, Vec<String>, Value) {
         .unwrap()
         .iter()
         .map(|c| {
-            format!(
-                "{}: {} → {}",
-                c["field"].as_str().unwrap(),
-                c["from"].as_str().unwrap(),
-                c["to"].as_str().unwrap()
-            )
+            let shown = |v: &Value| v.as_str().unwrap_or("(none)").to_string();
+            let field = c["field"].as_str().unwrap();
+            format!("{field}: {} → {}", shown(&c["from"]), shown(&c["to"]))
         })
         .collect();
     (code, changes, doc["body"].clone())
