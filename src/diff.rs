@@ -22,6 +22,8 @@ pub fn unified(old: &str, new: &str, path: &str, color: bool) -> Option<String> 
             text.to_string()
         }
     };
+    // git's convention: `a/` and `b/` prefix the path, with no doubled slash for absolute ones.
+    let path = path.trim_start_matches('/');
     let mut out = String::new();
     out.push_str(&paint(BOLD, &format!("--- a/{path}")));
     out.push('\n');

@@ -220,3 +220,25 @@ fn completions_and_man_page() {
     assert!(out.starts_with(".ie \\n(.g .ds Aq \\(aq"), "{out}");
     assert!(out.contains(".TH fluxtask 1"), "{out}");
 }
+
+#[test]
+fn unreadable_files_are_annotated_for_github() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) =
+        run(fluxtask(dir.path()).args(["check", "--format", "github", "gone.flux"]));
+    assert_eq!(code, 2);
+    assert_eq!(
+        out,
+        "::error file=gone.flux::could not read the file: No such file or directory (os error 2)\n"
+    );
+    assert_eq!(
+        err,
+        "fluxtask: error: gone.flux: No such file or directory (os error 2)\n"
+    );
+    let (code, _, err) = run(fluxtask(dir.path()).args(["check", "gone.flux"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.ends_with("in 0 files checked; 1 file could not be read\n"),
+        "{err}"
+    );
+}

@@ -308,3 +308,76 @@ fn help_shows_examples() {
     assert_eq!(code, 0);
     assert!(out.contains("Examples:"), "{out}");
 }
+
+#[test]
+fn a_large_body_reaches_curl_whole_through_a_here_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = format!(
+        "{TASK}{}",
+        "// padding padding padding padding padding padding\n".repeat(3000)
+    );
+    temp_task(dir.path(), "big.flux", &big);
+    let (code, command, _) = stdout_of(
+        fluxtask()
+            .current_dir(dir.path())
+            .args(["update", "big.flux", "--every", "2h", "--curl", "-i", "abc"]),
+    );
+    assert_eq!(code, 0);
+    assert!(
+        command.contains("--data-binary @- <<'FLUXTASK_BODY'\n"),
+        "{}",
+        &command[..300]
+    );
+    // A real shell runs it with `curl` replaced by a function that prints its stdin.
+    let script = dir.path().join("send.sh");
+    fs::write(&script, format!("curl() {{ cat; }}\n{command}")).unwrap();
+    let run = std::process::Command::new("sh")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    let body: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(
+        body["flux"].as_str().unwrap(),
+        big.replace("every: 1h", "every: 2h")
+    );
+}
+
+#[test]
+fn base_urls_are_checked() {
+    let (code, _, err) = stdout_of(fluxtask().args([
+        "update",
+        "t.flux",
+        "--curl",
+        "-i",
+        "a",
+        "--url",
+        "localhost:9092",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("must start with http:// or https://"), "{err}");
+}
+
+#[test]
+fn absolute_paths_keep_one_slash_in_diff_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = temp_task(dir.path(), "t.flux", TASK);
+    let (_, out, _) = stdout_of(fluxtask().arg("update").arg(&path).args(["--every", "2h"]));
+    let shown = path.display().to_string();
+    assert!(
+        out.starts_with(&format!("--- a{shown}\n+++ b{shown}\n")),
+        "{out}"
+    );
+}
+
+#[test]
+fn show_format_json() {
+    let (code, out, _) = stdout_of(
+        fluxtask()
+            .args(["show", "--format", "json", "-"])
+            .write_stdin(TASK),
+    );
+    assert_eq!(code, 0);
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(rows[0]["offset"], "5m");
+}

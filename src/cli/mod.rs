@@ -168,7 +168,7 @@ pub struct UpdateArgs {
     pub server: Server,
 
     /// Base URL for the curl command [default: http://localhost:9092 for Kapacitor, http://localhost:8086 for InfluxDB].
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = base_url)]
     pub url: Option<String>,
 
     /// Rewrite the files in place (atomically).
@@ -285,8 +285,14 @@ pub struct PlanArgs {
     pub server: Server,
 
     /// Base URL for the curl commands.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = base_url)]
     pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Table,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -295,9 +301,31 @@ pub struct ShowArgs {
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
 
-    /// Print JSON instead of a table.
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+    pub format: ShowFormat,
+
+    /// Same as `--format json`.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `--url`: an http(s) base URL to which the API path is appended.
+fn base_url(text: &str) -> Result<String, String> {
+    let rest = text
+        .strip_prefix("http://")
+        .or_else(|| text.strip_prefix("https://"));
+    match rest {
+        None => Err("must start with http:// or https://".into()),
+        Some("") => Err("needs a host, as in http://localhost:9092".into()),
+        Some(_) if text.chars().any(|c| c.is_whitespace() || c.is_control()) => {
+            Err("must not contain spaces or control characters".into())
+        }
+        Some(_) if text.contains(['?', '#']) => {
+            Err("is a base URL: the API path is appended, so leave out `?` and `#`".into())
+        }
+        Some(_) => Ok(text.to_string()),
+    }
 }
 
 /// Parses the command line, runs the command and returns the exit code.

@@ -25,10 +25,13 @@ pub enum Format {
 }
 
 pub const EXAMPLES: &str = "Examples:
-  curl -s -H \"Authorization: Token $INFLUX_TOKEN\" http://localhost:8086/api/v2/tasks/0a1b2c3d4e5f6a7b > task.json
-  fluxtask plan task.flux --current task.json                 # what would change, and the body
-  fluxtask plan task.flux --every 2h --current task.json --payload - | curl … --data-binary @-
-  fluxtask plan tasks/ --current tasks.json --out plan/ --curl # one body per task, for review";
+  # the task as the server has it now
+  curl -s -H \"Authorization: Token $INFLUX_TOKEN\" \\
+    http://localhost:8086/api/v2/tasks/0a1b2c3d4e5f6a7b > task.json
+  # what would change, as words, a diff and the body (exit 1 when there is a change)
+  fluxtask plan task.flux --every 2h --current task.json
+  # one body per task of a directory, and the curl commands to apply them after review
+  fluxtask plan tasks/ --current tasks.json --out plan/ --curl";
 
 /// A script that could not be planned has been reported; the caller only counts it.
 struct Reported;

@@ -4,7 +4,7 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use super::output::{err, out, outln};
-use super::{ColorChoice, EXIT_ERROR, EXIT_OK, Input, ShowArgs, print_error};
+use super::{ColorChoice, EXIT_ERROR, EXIT_OK, Input, ShowArgs, ShowFormat, print_error};
 use crate::literal;
 use crate::locate::locate;
 use crate::record::{Shape, TaskRecord};
@@ -83,7 +83,7 @@ pub fn run(args: &ShowArgs, color: ColorChoice) -> i32 {
             }
         }
     }
-    if args.json {
+    if args.json || args.format == ShowFormat::Json {
         outln!(
             "{}",
             serde_json::to_string_pretty(&rows).unwrap_or_default()
