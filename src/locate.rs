@@ -7,7 +7,7 @@
 //! the script, so it must make fluxtask refuse it too.
 
 use crate::record::{self, TaskRecord};
-use crate::scan::{Kind, Lexer, MAX_NESTING, Token};
+use crate::scan::{Kind, Lexer, MAX_NESTING, SkipError, Token};
 use crate::span::{Span, line_col};
 
 /// Why a script has no usable task record. `offset` points at the cause.
@@ -83,6 +83,12 @@ enum Pending {
 
 /// Finds the task record of `src`, or says precisely why there is none.
 pub fn locate(src: &str) -> Result<TaskRecord, LocateError> {
+    locate_with(src, true)
+}
+
+/// `fast`: pass bracketed code outside the record without tokens. Both ways give the same
+/// answer (tested below); the slow way is kept as the reference.
+fn locate_with(src: &str, fast: bool) -> Result<TaskRecord, LocateError> {
     let mut open: Vec<Token> = Vec::new();
     let mut pending = Pending::None;
     let mut found: Option<TaskRecord> = None;
@@ -90,29 +96,9 @@ pub fn locate(src: &str) -> Result<TaskRecord, LocateError> {
     let mut hints = Hints::default();
 
     let mut multiline_string: Option<Span> = None;
-    let mut previous: Option<Token> = None;
-    for token in Lexer::new(src) {
-        let syntax = |offset: usize, mut message: String| {
-            if let Some(string) = multiline_string {
-                message.push_str(&suspicious_string_note(src, string));
-            }
-            fail(ErrorCode::Syntax, offset, message)
-        };
-        let token = token.map_err(|e| syntax(e.offset, e.message))?;
-        if let Some(prev) = previous
-            && prev.kind == Kind::Int
-            && prev.span.end == token.span.start
-            && matches!(token.kind, Kind::Int | Kind::Duration | Kind::Float)
-        {
-            return Err(syntax(
-                prev.span.start,
-                format!(
-                    "`{}` is not a number: a nonzero value cannot start with 0",
-                    &src[prev.span.start..token.span.end]
-                ),
-            ));
-        }
-        previous = Some(token);
+    let mut lexer = Lexer::new(src);
+    while let Some(token) = lexer.next() {
+        let token = token.map_err(|e| syntax_error(src, e.offset, e.message, multiline_string))?;
         if multiline_string.is_none()
             && matches!(token.kind, Kind::String | Kind::StringExpr)
             && src[token.span.range()].contains('\n')
@@ -197,6 +183,16 @@ pub fn locate(src: &str) -> Result<TaskRecord, LocateError> {
             _ => Pending::None,
         };
         track_brackets(src, &mut open, token)?;
+        // Bracketed code outside the record needs no tokens: take the fast path to its end.
+        if fast
+            && open.len() == 1
+            && matches!(token.kind, Kind::LParen | Kind::LBrack | Kind::LBrace)
+            && !matches!(pending, Pending::Record { .. })
+        {
+            lexer
+                .skip_nested(&mut open, &mut multiline_string)
+                .map_err(|e| skip_error(src, e, multiline_string))?;
+        }
     }
     if let Some(unclosed) = open.last() {
         return Err(fail(
@@ -249,15 +245,60 @@ fn continues_expression(src: &str, token: &Token) -> bool {
     }
 }
 
+fn syntax_error(
+    src: &str,
+    offset: usize,
+    mut message: String,
+    multiline_string: Option<Span>,
+) -> LocateError {
+    if let Some(string) = multiline_string {
+        message.push_str(&suspicious_string_note(src, string));
+    }
+    fail(ErrorCode::Syntax, offset, message)
+}
+
+fn skip_error(src: &str, e: SkipError, multiline_string: Option<Span>) -> LocateError {
+    match e {
+        SkipError::Scan(e) => syntax_error(src, e.offset, e.message, multiline_string),
+        SkipError::Mismatch { closer, opener } => mismatch(src, closer, opener),
+        SkipError::Nesting(offset) => too_deep(offset),
+    }
+}
+
+fn too_deep(offset: usize) -> LocateError {
+    fail(
+        ErrorCode::Syntax,
+        offset,
+        format!("nesting deeper than {MAX_NESTING} levels; refusing to scan further"),
+    )
+}
+
+/// A closing bracket that does not close `opener` (or closes nothing).
+fn mismatch(src: &str, closer: Token, opener: Option<Token>) -> LocateError {
+    let message = match opener {
+        Some(opener) => {
+            let at = line_col(src, opener.span.start);
+            format!(
+                "unexpected {}: the innermost open bracket is {} at line {}, column {}",
+                closer.kind.describe(),
+                opener.kind.describe(),
+                at.line,
+                at.column
+            )
+        }
+        None => format!(
+            "unexpected {}: nothing is open here",
+            closer.kind.describe()
+        ),
+    };
+    fail(ErrorCode::Unbalanced, closer.span.start, message)
+}
+
 fn track_brackets(src: &str, open: &mut Vec<Token>, token: Token) -> Result<(), LocateError> {
     let expected_opener = match token.kind {
         Kind::LParen | Kind::LBrack | Kind::LBrace => {
             if open.len() >= MAX_NESTING {
-                return Err(fail(
-                    ErrorCode::Syntax,
-                    token.span.start,
-                    format!("nesting deeper than {MAX_NESTING} levels; refusing to scan further"),
-                ));
+                return Err(too_deep(token.span.start));
             }
             open.push(token);
             return Ok(());
@@ -269,25 +310,7 @@ fn track_brackets(src: &str, open: &mut Vec<Token>, token: Token) -> Result<(), 
     };
     match open.pop() {
         Some(opener) if opener.kind == expected_opener => Ok(()),
-        Some(opener) => {
-            let at = line_col(src, opener.span.start);
-            Err(fail(
-                ErrorCode::Unbalanced,
-                token.span.start,
-                format!(
-                    "unexpected {}: the innermost open bracket is {} at line {}, column {}",
-                    token.kind.describe(),
-                    opener.kind.describe(),
-                    at.line,
-                    at.column
-                ),
-            ))
-        }
-        None => Err(fail(
-            ErrorCode::Unbalanced,
-            token.span.start,
-            format!("unexpected {}: nothing is open here", token.kind.describe()),
-        )),
+        opener => Err(mismatch(src, token, opener)),
     }
 }
 
@@ -487,6 +510,101 @@ mod tests {
         );
         assert_eq!(err("x = 0123\n").0, ErrorCode::Syntax);
         assert!(locate("option task = {name: \"a\", every: 10s, retry: 0}\nx = 0.5").is_ok());
+    }
+
+    /// The fast path must agree with the token loop on every input: the shared corpus (when
+    /// present), the fixtures, and thousands of deterministic mutations of both.
+    #[test]
+    fn fast_path_agrees_with_the_token_loop() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut scripts = Vec::new();
+        for dir in [
+            "../shared/corpus/real",
+            "fixtures/valid",
+            "fixtures/invalid",
+            "fixtures/check",
+            "fixtures/plan/tasks",
+        ] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                    scripts.push(text);
+                }
+            }
+        }
+        assert!(scripts.len() > 50);
+        let pieces = [
+            "/",
+            "//",
+            "\"",
+            "(",
+            ")",
+            "]",
+            "{",
+            "}",
+            "0",
+            "01",
+            "$",
+            "${",
+            "\\",
+            "\n",
+            "=~ /a/",
+            "1.5",
+            "2018-01-01T00:00:00",
+            "<-",
+            "return /x/",
+            "é",
+            "”",
+            ";",
+            "|",
+            "~",
+            "!",
+            "a / b",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut checked = 0;
+        for script in &scripts {
+            let mut variants = vec![script.clone()];
+            for _ in 0..40 {
+                let mut text = script.clone();
+                for _ in 0..1 + next(3) {
+                    let mut at = next(text.len() + 1);
+                    while !text.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    match next(3) {
+                        0 => text.insert_str(at, pieces[next(pieces.len())]),
+                        1 => {
+                            let mut end = (at + 1 + next(8)).min(text.len());
+                            while !text.is_char_boundary(end) {
+                                end -= 1;
+                            }
+                            text.replace_range(at..end, "");
+                        }
+                        _ => text
+                            .replace_range(at..at, &text[at..].chars().take(5).collect::<String>()),
+                    }
+                }
+                variants.push(text);
+            }
+            for text in variants {
+                assert_eq!(
+                    locate_with(&text, true),
+                    locate_with(&text, false),
+                    "{text}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 2000);
     }
 
     #[test]

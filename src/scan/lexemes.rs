@@ -105,3 +105,55 @@ pub(super) fn number_like(rest: &str) -> (Kind, usize) {
     }
     best
 }
+
+/// End of the duration literal at `start` (`(int_lit unit)+`, longest unit first), or `None`
+/// when not even one pair matches. The same grammar as `duration_lit`, in a byte loop.
+pub(super) fn duration_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut pos = start;
+    let mut pairs = 0;
+    loop {
+        let digits = match bytes.get(pos) {
+            Some(b'0') => 1,
+            Some(b'1'..=b'9') => bytes[pos..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count(),
+            _ => break,
+        };
+        let unit_start = pos + digits;
+        let unit = match &bytes[unit_start..] {
+            [b'm', b'o' | b's', ..] | [b'u' | b'n', b's', ..] => 2,
+            [0xc2, 0xb5, b's', ..] => 3,
+            [b'y' | b'w' | b'd' | b'h' | b'm' | b's', ..] => 1,
+            _ => break,
+        };
+        pos = unit_start + unit;
+        pairs += 1;
+    }
+    (pairs > 0).then_some(pos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The byte loop and the nom grammar agree on every duration-like input.
+    #[test]
+    fn duration_end_matches_the_grammar() {
+        let units = [
+            "y", "mo", "w", "d", "h", "m", "s", "ms", "us", "µs", "ns", "x", "M", "",
+        ];
+        let numbers = ["0", "1", "10", "01", "007", "25"];
+        for a in numbers {
+            for u in units {
+                for b in numbers {
+                    for v in units {
+                        let text = format!("{a}{u}{b}{v}+");
+                        let grammar = duration_lit(&text).ok().map(|(_, d)| d.len());
+                        assert_eq!(duration_end(text.as_bytes(), 0), grammar, "{text}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -6,9 +6,11 @@
 //! with an explicit stack, so hostile nesting costs heap, never call stack.
 
 mod lexemes;
+mod skip;
 mod strings;
 
 use crate::span::Span;
+pub use skip::SkipError;
 pub use strings::scan_string;
 
 /// Deeper nesting of brackets and interpolations than any real script needs: past this the
@@ -129,7 +131,7 @@ impl ScanError {
 }
 
 /// Reserved words (§5.4); `with`, `in` and `empty` are not among them.
-fn is_keyword(word: &[u8]) -> bool {
+pub(crate) fn is_keyword(word: &[u8]) -> bool {
     matches!(
         word,
         b"and"
@@ -179,7 +181,7 @@ const CLASSES: [Class; 256] = {
     table
 };
 
-fn is_word_byte(b: u8) -> bool {
+pub(crate) fn is_word_byte(b: u8) -> bool {
     matches!(CLASSES[b as usize], Class::Word | Class::Digit)
 }
 
@@ -196,6 +198,29 @@ impl<'a> Lexer<'a> {
             src,
             pos: 0,
             regex_allowed: true,
+        }
+    }
+}
+
+impl Lexer<'_> {
+    /// Passes over bracketed code without tokens (see `skip`): from just after the opening
+    /// bracket last pushed on `open` to just after the bracket that closes it.
+    pub fn skip_nested(
+        &mut self,
+        open: &mut Vec<Token>,
+        first_multiline_string: &mut Option<Span>,
+    ) -> Result<(), SkipError> {
+        let result = skip::skip_nested(self.src, self.pos, open, first_multiline_string);
+        match result {
+            Ok(end) => {
+                self.pos = end;
+                self.regex_allowed = false;
+                Ok(())
+            }
+            Err(e) => {
+                self.pos = self.src.len();
+                Err(e)
+            }
         }
     }
 }
@@ -278,36 +303,7 @@ pub(crate) fn scan_plain(
             };
             return Ok((kind, end));
         }
-        Class::Digit => {
-            let mut end = start + 1;
-            while end < bytes.len() && bytes[end].is_ascii_digit() {
-                end += 1;
-            }
-            // Anything that could extend the digits (a unit, `.`, a date's `-`) or a leading
-            // zero goes through the full grammar.
-            let extends = bytes
-                .get(end)
-                .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, b'.' | b'-' | 0xc2));
-            if !extends && (b != b'0' || end == start + 1) {
-                return Ok((Kind::Int, end));
-            }
-            let (kind, len) = lexemes::number_like(&src[start..]);
-            let text = &src[start..start + len];
-            // §5.4: with a time part the offset is required (the parser's own message).
-            if kind == Kind::DateTime
-                && text.contains('T')
-                && !text.ends_with('Z')
-                && !text[text.len() - 6..].starts_with(['+', '-'])
-            {
-                return Err(ScanError::new(
-                    start,
-                    format!(
-                        "invalid date time literal `{text}`, missing time offset (add Z or +HH:MM)"
-                    ),
-                ));
-            }
-            return Ok((kind, start + len));
-        }
+        Class::Digit => return number_token(src, start),
         Class::Slash => {
             if next == Some(b'/') {
                 return Ok((Kind::Comment, start + comment_len(&bytes[start..])));
@@ -352,6 +348,62 @@ pub(crate) fn scan_plain(
     Ok((kind, start + len))
 }
 
+/// A number, duration or date-time starting with the digit at `start`. Plain integers take a
+/// byte loop; anything that could extend them goes through the full grammar. Leading zeros
+/// and date-times without an offset are refused here (§5.4).
+pub(crate) fn number_token(src: &str, start: usize) -> Result<(Kind, usize), ScanError> {
+    let bytes = src.as_bytes();
+    let mut end = start + 1;
+    while end < bytes.len() && bytes[end].is_ascii_digit() {
+        end += 1;
+    }
+    let extends = bytes
+        .get(end)
+        .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, b'.' | b'-' | 0xc2));
+    if !extends && (bytes[start] != b'0' || end == start + 1) {
+        return Ok((Kind::Int, end));
+    }
+    // `90.0`: digits, a dot, digits; nothing else starts like that (§5.4 Floats).
+    if bytes.get(end) == Some(&b'.') && bytes[start] != b'0' {
+        let fraction = bytes[end + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        return Ok((Kind::Float, end + 1 + fraction));
+    }
+    // Durations are the common case (`5m`, `1h30m`): read them without the parser stack.
+    if bytes[start] != b'0'
+        && bytes
+            .get(end)
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == 0xc2)
+        && let Some(duration_end) = lexemes::duration_end(bytes, start)
+    {
+        return Ok((Kind::Duration, duration_end));
+    }
+    let (kind, len) = lexemes::number_like(&src[start..]);
+    let end = start + len;
+    let text = &src[start..end];
+    if kind == Kind::Int && text == "0" && bytes.get(end).is_some_and(u8::is_ascii_digit) {
+        let (_, rest) = lexemes::number_like(&src[end..]);
+        let shown = &src[start..end + rest];
+        return Err(ScanError::new(
+            start,
+            format!("`{shown}` is not a number: a nonzero value cannot start with 0"),
+        ));
+    }
+    if kind == Kind::DateTime
+        && text.contains('T')
+        && !text.ends_with('Z')
+        && !text[text.len() - 6..].starts_with(['+', '-'])
+    {
+        return Err(ScanError::new(
+            start,
+            format!("invalid date time literal `{text}`, missing time offset (add Z or +HH:MM)"),
+        ));
+    }
+    Ok((kind, end))
+}
+
 /// Callers skip whitespace and route quotes to `scan_string` first.
 fn unreachable_class(src: &str, start: usize) -> Result<(), ScanError> {
     Err(ScanError::new(
@@ -371,7 +423,7 @@ fn unicode_identifier(src: &str, start: usize) -> Result<(Kind, usize), ScanErro
     }
 }
 
-fn illegal_character(src: &str, start: usize) -> ScanError {
+pub(crate) fn illegal_character(src: &str, start: usize) -> ScanError {
     let c = src[start..].chars().next().unwrap_or('\u{fffd}');
     let message = match c {
         '\u{feff}' => "byte order mark (U+FEFF): the Flux scanner rejects it; save the file as UTF-8 without BOM".to_string(),
@@ -400,7 +452,7 @@ fn comment_len(rest: &[u8]) -> usize {
 /// The real scanner takes the longest match: `\/` may be an escaped slash or a backslash
 /// followed by the closing slash, so the regex ends at the first `/` not preceded by `\`,
 /// or, when there is none, at the last `\/` seen (semantics §5.2).
-fn regex_end(bytes: &[u8], start: usize) -> Option<usize> {
+pub(crate) fn regex_end(bytes: &[u8], start: usize) -> Option<usize> {
     let mut fallback = None;
     let mut i = start + 1;
     while let Some(off) = memchr::memchr(b'/', &bytes[i..]) {
@@ -496,7 +548,11 @@ mod tests {
             [(Kind::Duration, "2h"), (Kind::Ident, "r3m")]
         );
         assert_eq!(kinds("1.5h"), [(Kind::Float, "1.5"), (Kind::Ident, "h")]);
-        assert_eq!(kinds("0123"), [(Kind::Int, "0"), (Kind::Int, "123")]);
+        // §5.4: the scanner splits `0123` and the parser refuses it; fluxtask refuses it here.
+        assert_eq!(
+            error("0123").message,
+            "`0123` is not a number: a nonzero value cannot start with 0"
+        );
     }
 
     #[test]

@@ -18,9 +18,36 @@ enum Frame {
 /// Returns the end offset and whether it contains an interpolation.
 pub fn scan_string(src: &str, start: usize) -> Result<(usize, bool), ScanError> {
     let bytes = src.as_bytes();
+    // Fast path: most strings hold no `${`; pass escapes and `$` without allocating.
+    let mut pos = start + 1;
+    loop {
+        let Some(off) = memchr3(b'"', b'\\', b'$', &bytes[pos..]) else {
+            return Err(ScanError::new(start, "unterminated string"));
+        };
+        pos += off;
+        match bytes[pos] {
+            b'"' => return Ok((pos + 1, false)),
+            b'\\' => pos = escape_end(src, pos)?,
+            _ => match bytes.get(pos + 1) {
+                Some(b'{') => break,
+                Some(b'"') => pos += 1,
+                Some(_) => pos += 1 + next_char_len(src, pos + 1),
+                None => return Err(ScanError::new(start, "unterminated string")),
+            },
+        }
+    }
+    interpolated_string(src, start, pos)
+}
+
+/// The rest of a string from its first `${` at `pos`, with the frame stack.
+fn interpolated_string(
+    src: &str,
+    start: usize,
+    mut pos: usize,
+) -> Result<(usize, bool), ScanError> {
+    let bytes = src.as_bytes();
     let mut stack = vec![Frame::Text];
     let mut interpolated = false;
-    let mut pos = start + 1;
     let unterminated = |opening: usize| ScanError::new(opening, "unterminated string");
     let mut openings = vec![start];
 
