@@ -35,13 +35,7 @@ const KNOWN_KEYS: &[&str] = &["name", "every", "cron", "offset", "concurrency", 
 /// Every finding for `src`, in source order.
 pub fn check(src: &str) -> Vec<Diagnostic> {
     match locate(src) {
-        Err(e) => vec![Diagnostic {
-            code: e.code.as_str(),
-            severity: Severity::Error,
-            message: e.message,
-            span: Span::new(e.offset, e.offset),
-            help: None,
-        }],
+        Err(e) => vec![e.diagnostic()],
         Ok(record) => {
             let mut found = Rules {
                 src,

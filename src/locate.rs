@@ -7,6 +7,7 @@
 //! the script, so it must make fluxtask refuse it too.
 
 use crate::record::{self, TaskRecord};
+use crate::report::{Diagnostic, Severity};
 use crate::scan::{Kind, Lexer, MAX_NESTING, SkipError, Token};
 use crate::span::{Span, line_col};
 
@@ -45,6 +46,19 @@ impl ErrorCode {
             ErrorCode::MultipleTaskOptions => "FT011",
             ErrorCode::NotARecord => "FT012",
             ErrorCode::RecordSyntax => "FT013",
+        }
+    }
+}
+
+impl LocateError {
+    /// The error as a finding that points at its offset.
+    pub fn diagnostic(self) -> Diagnostic {
+        Diagnostic {
+            code: self.code.as_str(),
+            severity: Severity::Error,
+            message: self.message,
+            span: Span::new(self.offset, self.offset),
+            help: None,
         }
     }
 }

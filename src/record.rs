@@ -343,20 +343,7 @@ fn check_adjacent(
             | Kind::LBrace
     ) || (next.kind == Kind::Keyword
         && matches!(next.text(src), "not" | "exists" | "if"));
-    let ends_operand = matches!(
-        prev.kind,
-        Kind::Ident
-            | Kind::Int
-            | Kind::Float
-            | Kind::Duration
-            | Kind::DateTime
-            | Kind::String
-            | Kind::StringExpr
-            | Kind::Regex
-            | Kind::RParen
-            | Kind::RBrack
-            | Kind::RBrace
-    );
+    let ends_operand = prev.kind.ends_operand();
     let glued = prev.span.end == next.span.start && next.kind == Kind::Ident;
     if glued && matches!(prev.kind, Kind::Int | Kind::Duration | Kind::Float) {
         return Err(error(

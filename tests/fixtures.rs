@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 use fluxtask::diff;
 use fluxtask::overrides::{Overrides, RawOverrides};
 use fluxtask::payload::{self, Mode, Status, TaskFields};
-use fluxtask::report::{self, Diagnostic, Severity, Style};
-use fluxtask::span::Span;
+use fluxtask::report::{self, Style};
 use fluxtask::update::{UpdateError, update};
 
 fn fixtures(folder: &str) -> Vec<(String, String)> {
@@ -121,13 +120,7 @@ fn invalid_fixture_errors() {
             Err(UpdateError::Locate(e)) => report::human(
                 &format!("{name}.flux"),
                 &src,
-                &Diagnostic {
-                    code: e.code.as_str(),
-                    severity: Severity::Error,
-                    message: e.message,
-                    span: Span::new(e.offset, e.offset),
-                    help: None,
-                },
+                &e.diagnostic(),
                 Style { color: false },
             ),
             other => panic!("{name} must be refused ({expect}), got {other:?}"),

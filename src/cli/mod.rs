@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+use crate::overrides::RawOverrides;
 use crate::payload::{Mode, Server, Status};
 
 /// Exit codes, stable for scripts and CI.
@@ -99,20 +100,9 @@ pub enum Command {
     Man,
 }
 
+/// The option overrides `update` and `plan` share.
 #[derive(Debug, Args)]
-pub struct UpdateArgs {
-    /// Flux scripts to edit; `-` reads standard input.
-    #[arg(value_name = "FILE")]
-    pub files: Vec<PathBuf>,
-
-    /// A script to edit (as in `influx task update --file`).
-    #[arg(short = 'f', long = "file", value_name = "FILE")]
-    pub file: Vec<PathBuf>,
-
-    /// Name shown for standard input in diffs and messages.
-    #[arg(long, value_name = "PATH", default_value = "<stdin>")]
-    pub stdin_filename: String,
-
+pub struct OverrideArgs {
     /// Set the task name.
     #[arg(short, long, value_name = "NAME", allow_hyphen_values = true)]
     pub name: Option<String>,
@@ -138,6 +128,40 @@ pub struct UpdateArgs {
     /// Remove the offset.
     #[arg(long, conflicts_with = "offset")]
     pub no_offset: bool,
+}
+
+impl OverrideArgs {
+    /// The values as typed; `--no-offset` is the API's empty offset.
+    pub fn raw(&self) -> RawOverrides {
+        RawOverrides {
+            name: self.name.clone(),
+            every: self.every.clone(),
+            cron: self.cron.clone(),
+            offset: if self.no_offset {
+                Some(String::new())
+            } else {
+                self.offset.clone()
+            },
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Flux scripts to edit; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// A script to edit (as in `influx task update --file`).
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Vec<PathBuf>,
+
+    /// Name shown for standard input in diffs and messages.
+    #[arg(long, value_name = "PATH", default_value = "<stdin>")]
+    pub stdin_filename: String,
+
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
 
     /// How the PATCH body carries the change.
     #[arg(long, value_enum, default_value_t = Mode::Flux)]
@@ -226,31 +250,8 @@ pub struct PlanArgs {
     #[arg(long, value_name = "PATH", default_value = "<stdin>")]
     pub stdin_filename: String,
 
-    /// Set the task name first (as in `update`).
-    #[arg(short, long, value_name = "NAME", allow_hyphen_values = true)]
-    pub name: Option<String>,
-
-    /// Set every first (as in `update`).
-    #[arg(short, long, value_name = "DURATION", allow_hyphen_values = true)]
-    pub every: Option<String>,
-
-    /// Set cron first (as in `update`).
-    #[arg(
-        short = 'r',
-        long,
-        value_name = "CRON",
-        conflicts_with = "every",
-        allow_hyphen_values = true
-    )]
-    pub cron: Option<String>,
-
-    /// Set the offset first; `0s` or "" removes it.
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true)]
-    pub offset: Option<String>,
-
-    /// Remove the offset first.
-    #[arg(long, conflicts_with = "offset")]
-    pub no_offset: bool,
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
 
     /// The status the task should have.
     #[arg(long, value_enum)]

@@ -106,16 +106,7 @@ fn task_name(script: &str) -> Option<String> {
 }
 
 fn plan_one(args: &PlanArgs, tasks: &[ServerTask], color: ColorChoice) -> Result<i32, String> {
-    let raw = RawOverrides {
-        name: args.name.clone(),
-        every: args.every.clone(),
-        cron: args.cron.clone(),
-        offset: if args.no_offset {
-            Some(String::new())
-        } else {
-            args.offset.clone()
-        },
-    };
+    let raw = args.overrides.raw();
     let overrides = Overrides::new(&raw).map_err(|e| e.to_string())?;
     let input = Input::from_arg(&args.target, &args.stdin_filename);
     let Ok((desired, mut warnings)) = desired_script(&input, &overrides, color.stderr()) else {
@@ -225,12 +216,7 @@ fn plan_directory(
     tasks: &[ServerTask],
     color: ColorChoice,
 ) -> Result<i32, String> {
-    if args.name.is_some()
-        || args.every.is_some()
-        || args.cron.is_some()
-        || args.offset.is_some()
-        || args.no_offset
-    {
+    if args.overrides.raw() != RawOverrides::default() {
         return Err("overrides apply to one script; plan a directory without them".into());
     }
     if args.payload.is_some()

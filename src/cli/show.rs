@@ -8,8 +8,8 @@ use super::{ColorChoice, EXIT_ERROR, EXIT_OK, Input, ShowArgs, ShowFormat, print
 use crate::literal;
 use crate::locate::locate;
 use crate::record::{Shape, TaskRecord};
-use crate::report::{self, Diagnostic, Severity, Style};
-use crate::span::{LineCol, Span, line_col};
+use crate::report::{self, Style};
+use crate::span::{LineCol, line_col};
 
 /// The options as the server would read them: the first occurrence of each key, the value's
 /// source text (strings decoded).
@@ -68,13 +68,7 @@ pub fn run(args: &ShowArgs, color: ColorChoice) -> i32 {
         match locate(&text) {
             Ok(record) => rows.push(shown(&shown_as, &text, &record)),
             Err(e) => {
-                let d = Diagnostic {
-                    code: e.code.as_str(),
-                    severity: Severity::Error,
-                    message: e.message,
-                    span: Span::new(e.offset, e.offset),
-                    help: None,
-                };
+                let d = e.diagnostic();
                 err!(
                     "{}",
                     report::human(&shown_as, &text, &d, Style { color: err_color })

@@ -4,10 +4,9 @@ use std::path::Path;
 
 use super::output::{err, errln, out};
 use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Input, UpdateArgs, print_error};
-use crate::overrides::{Overrides, RawOverrides};
+use crate::overrides::Overrides;
 use crate::payload::{self, Mode, TaskFields};
-use crate::report::{self, Diagnostic, Severity, Style};
-use crate::span::Span;
+use crate::report::{self, Style};
 use crate::update::{UpdateError, update};
 use crate::{diff, files};
 
@@ -60,16 +59,7 @@ impl Settings {
         if args.write && stdin_count > 0 {
             return Err("--write cannot rewrite standard input; drop --write to see the diff, or use --payload".into());
         }
-        let raw = RawOverrides {
-            name: args.name.clone(),
-            every: args.every.clone(),
-            cron: args.cron.clone(),
-            offset: if args.no_offset {
-                Some(String::new())
-            } else {
-                args.offset.clone()
-            },
-        };
+        let raw = args.overrides.raw();
         let overrides = Overrides::new(&raw).map_err(|e| e.to_string())?;
         let payload = args.payload.as_deref().map(|p| match p {
             "-" => PayloadTarget::Stdout,
@@ -183,13 +173,7 @@ fn run_one(
         .map_err(|e| print_error(err_color, Some(&shown), &e.to_string()))?;
     let updated = update(&text, &settings.overrides).map_err(|e| match e {
         UpdateError::Locate(e) => {
-            let diagnostic = Diagnostic {
-                code: e.code.as_str(),
-                severity: Severity::Error,
-                message: e.message,
-                span: Span::new(e.offset, e.offset),
-                help: None,
-            };
+            let diagnostic = e.diagnostic();
             err!(
                 "{}",
                 report::human(&shown, &text, &diagnostic, Style { color: err_color })

@@ -53,7 +53,7 @@ pub enum Kind {
 impl Kind {
     /// Whether a `/` right after this token is division rather than the start of a regex
     /// (semantics §5.2: the parser only asks for a regex where it expects an operand).
-    fn ends_operand(self) -> bool {
+    pub(crate) fn ends_operand(self) -> bool {
         matches!(
             self,
             Kind::Ident
