@@ -14,7 +14,9 @@ pub fn unified(old: &str, new: &str, path: &str, color: bool) -> Option<String> 
     if old == new {
         return None;
     }
-    let diff = TextDiff::from_lines(old, new);
+    // Lines end at `\n` only: Flux (and patch) treat a lone `\r` as part of the line.
+    let (old_lines, new_lines) = (lines(old), lines(new));
+    let diff = TextDiff::from_slices(&old_lines, &new_lines);
     let paint = |code: &str, text: &str| {
         if color {
             format!("{code}{text}{RESET}")
@@ -46,12 +48,16 @@ pub fn unified(old: &str, new: &str, path: &str, color: bool) -> Option<String> 
                 None => out.push_str(&text),
             }
             out.push('\n');
-            if change.missing_newline() {
+            if !line.ends_with('\n') {
                 out.push_str("\\ No newline at end of file\n");
             }
         }
     }
     Some(out)
+}
+
+fn lines(text: &str) -> Vec<&str> {
+    text.split_inclusive('\n').collect()
 }
 
 #[cfg(test)]
@@ -79,6 +85,15 @@ mod tests {
         assert_eq!(
             out,
             "--- a/t.flux\n+++ b/t.flux\n@@ -1 +1 @@\n-a\n\\ No newline at end of file\n+b\n\\ No newline at end of file\n"
+        );
+    }
+
+    #[test]
+    fn a_lone_cr_does_not_end_a_line() {
+        let out = unified("a\rb\n", "a\rc\n", "t.flux", false).unwrap();
+        assert_eq!(
+            out,
+            "--- a/t.flux\n+++ b/t.flux\n@@ -1 +1 @@\n-a\rb\n+a\rc\n"
         );
     }
 

@@ -135,7 +135,17 @@ fn write_temp(
         .prefix(".fluxtask-")
         .suffix(".tmp")
         .permissions(permissions)
-        .tempfile_in(&dir)?;
+        .tempfile_in(&dir)
+        .map_err(|e| {
+            let why = match e.kind() {
+                io::ErrorKind::PermissionDenied => "the directory is not writable".to_string(),
+                _ => e.kind().to_string(),
+            };
+            io::Error::new(
+                e.kind(),
+                format!("cannot create a temporary file in {}: {why}", dir.display()),
+            )
+        })?;
     temp.write_all(contents)?;
     temp.as_file().sync_all()?;
     Ok(temp)

@@ -272,7 +272,14 @@ impl Layout {
         };
         let after_last = last.comma.map_or(last.span().end, |c| c + 1);
         let own_comma = if last.comma.is_some() { "" } else { "," };
-        let tail = if self.trailing_comma { "," } else { "" };
+        // Commas separate the new entries; the last one follows the record's trailing style.
+        let comma_after = |i: usize| {
+            if i + 1 < entries.len() || self.trailing_comma {
+                ","
+            } else {
+                ""
+            }
+        };
         if !self.multiline {
             let gap = &self.after_comma;
             let text: String = if self.trailing_comma {
@@ -287,7 +294,8 @@ impl Layout {
             Some(line) => {
                 let lines: String = entries
                     .iter()
-                    .map(|e| format!("{}{e}{tail}{}", self.indent, self.eol))
+                    .enumerate()
+                    .map(|(i, e)| format!("{}{e}{}{}", self.indent, comma_after(i), self.eol))
                     .collect();
                 let mut edits = vec![insert(line, lines)];
                 if last.comma.is_none() {
@@ -299,7 +307,8 @@ impl Layout {
             None => {
                 let text: String = entries
                     .iter()
-                    .map(|e| format!("{}{}{e}{tail}", self.eol, self.indent))
+                    .enumerate()
+                    .map(|(i, e)| format!("{}{}{e}{}", self.eol, self.indent, comma_after(i)))
                     .collect();
                 vec![insert(after_last, format!("{own_comma}{text}"))]
             }
@@ -477,6 +486,16 @@ mod tests {
         assert_eq!(
             edit(src, &[("offset", "5m")]),
             "option task = {\n    name: \"a\",\n    every: 1h, // hourly\n    offset: 5m\n}\n"
+        );
+        let src = "option task = {\n    every: 1h\n}\n";
+        assert_eq!(
+            edit(src, &[("name", "x"), ("offset", "5m")]),
+            "option task = {\n    every: 1h,\n    name: \"x\",\n    offset: 5m\n}\n"
+        );
+        let src = "option task = {\n    every: 1h}\n";
+        assert_eq!(
+            edit(src, &[("name", "x"), ("offset", "5m")]),
+            "option task = {\n    every: 1h,\n    name: \"x\",\n    offset: 5m}\n"
         );
         let src = "option task = {\n  name: \"a\",\n  every: 1h}\n";
         assert_eq!(

@@ -99,8 +99,16 @@ fn snippet(src: &str, span: Span) -> (String, String, usize) {
     let line = line_bounds(src, span.start);
     let start = span.start.clamp(line.start, line.end);
     let end = span.end.clamp(start, line.end);
-    let before: Vec<char> = src[line.start..start].chars().collect();
-    let after: Vec<char> = src[start..line.end].chars().collect();
+    // Control characters (NUL, a lone CR, a BOM) would garble the terminal: show them as `�`.
+    let visible = |c: char| {
+        if (c.is_control() && c != '\t') || c == '\u{feff}' {
+            '\u{fffd}'
+        } else {
+            c
+        }
+    };
+    let before: Vec<char> = src[line.start..start].chars().map(visible).collect();
+    let after: Vec<char> = src[start..line.end].chars().map(visible).collect();
     let marked = src[start..end].chars().count();
     let skip = before.len().saturating_sub(CONTEXT);
     let keep = after.len().min(marked.max(1) + CONTEXT);
