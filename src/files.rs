@@ -11,11 +11,14 @@ use crate::span::line_col;
 pub enum ReadError {
     Io(io::Error),
     NotAFile(&'static str),
-    /// Not UTF-8: where the first bad byte is.
+    /// Not UTF-8: where the first bad byte is, and the text with bad bytes as U+FFFD (the
+    /// same up to `offset`), so the problem can be shown in place.
     Utf8 {
         line: usize,
         column: usize,
         byte: u8,
+        offset: usize,
+        lossy: String,
     },
 }
 
@@ -24,7 +27,9 @@ impl std::fmt::Display for ReadError {
         match self {
             ReadError::Io(e) => write!(f, "{e}"),
             ReadError::NotAFile(what) => write!(f, "is {what}, not a regular file"),
-            ReadError::Utf8 { line, column, byte } => {
+            ReadError::Utf8 {
+                line, column, byte, ..
+            } => {
                 write!(
                     f,
                     "{line}:{column}: invalid UTF-8 (byte 0x{byte:02x}); Flux scripts must be UTF-8"
@@ -69,6 +74,8 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
             line: at.line,
             column: at.column,
             byte: bytes[valid],
+            offset: valid,
+            lossy: String::from_utf8_lossy(bytes).into_owned(),
         }
     })
 }
@@ -79,6 +86,22 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
 /// link stays and its target changes. A file that is read-only, or has other hard links
 /// (which a rename would split off), is refused rather than silently changed.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
+    replace_file(path, contents, &REAL)
+}
+
+/// The two steps that can fail after the temporary file exists; tests swap in failing ones
+/// to prove the original survives (a full disk, a failed rename).
+struct Hooks {
+    write: fn(&mut tempfile::NamedTempFile, &[u8]) -> io::Result<()>,
+    persist: fn(tempfile::NamedTempFile, &Path) -> io::Result<()>,
+}
+
+const REAL: Hooks = Hooks {
+    write: |temp, contents| temp.write_all(contents),
+    persist: |temp, target| temp.persist(target).map(drop).map_err(|e| e.error),
+};
+
+fn replace_file(path: &Path, contents: &[u8], hooks: &Hooks) -> io::Result<()> {
     use std::os::unix::fs::MetadataExt;
     let target = resolve_symlinks(path)?;
     let meta = fs::metadata(&target)?;
@@ -95,7 +118,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
         );
         return Err(io::Error::other(message));
     }
-    let temp = write_temp(&target, contents, meta.permissions())?;
+    let temp = write_temp(&target, contents, meta.permissions(), hooks.write)?;
     // Keep the owner (possible as root or when nothing changes); refuse to change it silently.
     if (meta.uid(), meta.gid()) != owner(temp.path())? {
         std::os::unix::fs::chown(temp.path(), Some(meta.uid()), Some(meta.gid())).map_err(|e| {
@@ -109,7 +132,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
             )
         })?;
     }
-    temp.persist(&target).map_err(|e| e.error)?;
+    (hooks.persist)(temp, &target)?;
     Ok(())
 }
 
@@ -117,8 +140,13 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
 /// PATCH bodies), so a failure never leaves a truncated file.
 pub fn write_new_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    let temp = write_temp(path, contents, fs::Permissions::from_mode(0o666))?;
-    temp.persist(path).map_err(|e| e.error)?;
+    let temp = write_temp(
+        path,
+        contents,
+        fs::Permissions::from_mode(0o666),
+        REAL.write,
+    )?;
+    (REAL.persist)(temp, path)?;
     Ok(())
 }
 
@@ -126,6 +154,7 @@ fn write_temp(
     target: &Path,
     contents: &[u8],
     permissions: fs::Permissions,
+    write: fn(&mut tempfile::NamedTempFile, &[u8]) -> io::Result<()>,
 ) -> io::Result<tempfile::NamedTempFile> {
     let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -146,7 +175,7 @@ fn write_temp(
                 format!("cannot create a temporary file in {}: {why}", dir.display()),
             )
         })?;
-    temp.write_all(contents)?;
+    write(&mut temp, contents)?;
     temp.as_file().sync_all()?;
     Ok(temp)
 }
@@ -233,6 +262,43 @@ mod tests {
         assert_eq!(
             fs::read_dir(dir.path()).unwrap().count(),
             2,
+            "no temporary file is left behind"
+        );
+    }
+
+    /// A full disk halfway through, and a rename that fails: the original is untouched and no
+    /// temporary file is left behind.
+    #[test]
+    fn failures_after_the_temp_file_exists_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.flux");
+        fs::write(&file, "old text").unwrap();
+        let disk_full = Hooks {
+            write: |temp, contents| {
+                temp.write_all(&contents[..contents.len() / 2])?;
+                Err(io::Error::new(
+                    io::ErrorKind::StorageFull,
+                    "no space left on device",
+                ))
+            },
+            persist: REAL.persist,
+        };
+        let err = replace_file(&file, b"new text, longer", &disk_full).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::StorageFull);
+        let rename_fails = Hooks {
+            write: REAL.write,
+            persist: |_temp, _target| Err(io::Error::other("rename failed")),
+        };
+        assert_eq!(
+            replace_file(&file, b"new", &rename_fails)
+                .unwrap_err()
+                .to_string(),
+            "rename failed"
+        );
+        assert_eq!(fs::read_to_string(&file).unwrap(), "old text");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
             "no temporary file is left behind"
         );
     }

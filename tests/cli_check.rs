@@ -173,7 +173,11 @@ fn unreadable_files_exit_2_but_the_rest_is_reported() {
         err.contains("missing.flux: No such file or directory"),
         "{err}"
     );
-    assert!(err.contains("bin.flux: 1:23: invalid UTF-8"), "{err}");
+    // Invalid UTF-8 is a finding in the file (shown in place), not a read failure.
+    assert!(
+        out.starts_with("bin.flux:1:23: FT001 invalid UTF-8 (byte 0xff); Flux scripts must be UTF-8 (help: save the file as UTF-8)\n"),
+        "{out}"
+    );
     assert!(out.contains("tasks/nested/b.flux:1:47: FT040"), "{out}");
 }
 

@@ -252,16 +252,16 @@ fn invalid_utf8_is_located(name: &str, bytes: &[u8], at: &str, byte: u8) {
         (2, String::new(), message.clone())
     );
     assert_eq!(fs::read(dir.path().join(name)).unwrap(), bytes);
+    // `check` reports it as a finding in place (exit 1), with the bad byte shown as U+FFFD.
+    let (code, out, err) = run(dir.path(), &["check", "--format", "concise", name]);
+    assert_eq!(code, 1);
     assert_eq!(
-        run(dir.path(), &["check", name]),
-        (
-            2,
-            String::new(),
-            format!(
-                "{message}fluxtask: 0 errors and 0 warnings in 0 files checked; 1 file could not be read\n"
-            )
+        out,
+        format!(
+            "{name}:{at}: FT001 invalid UTF-8 (byte 0x{byte:02x}); Flux scripts must be UTF-8 (help: save the file as UTF-8)\n"
         )
     );
+    assert_eq!(err, "fluxtask: 1 error and 0 warnings in 1 file checked\n");
 }
 
 #[test]

@@ -7,7 +7,10 @@ use super::inputs::{WalkOptions, collect_inputs};
 use super::output::{errln, out, outln};
 use super::{CheckArgs, ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Input, print_error};
 use crate::check::check;
+use crate::files::ReadError;
+use crate::locate::ErrorCode;
 use crate::report::{self, Diagnostic, Severity, Style};
+use crate::span::Span;
 use crate::span::line_col;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -143,14 +146,33 @@ fn check_one(input: &Input, format: Format, style: Style) -> FileReport {
         warnings: 0,
         unreadable: None,
     };
-    let src = match input.read() {
-        Ok(src) => src,
+    let (src, findings) = match input.read() {
+        Ok(src) => {
+            let findings = check(&src);
+            (src, findings)
+        }
+        // Not UTF-8 is a finding about the script, shown where it is, not a read failure.
+        Err(ReadError::Utf8 {
+            byte,
+            offset,
+            lossy,
+            ..
+        }) => {
+            let d = Diagnostic {
+                code: ErrorCode::Syntax.as_str(),
+                severity: Severity::Error,
+                message: format!("invalid UTF-8 (byte 0x{byte:02x}); Flux scripts must be UTF-8"),
+                span: Span::new(offset, offset),
+                help: Some("save the file as UTF-8".into()),
+            };
+            (lossy, vec![d])
+        }
         Err(e) => {
             report.unreadable = Some((path, e.to_string()));
             return report;
         }
     };
-    for d in check(&src) {
+    for d in findings {
         match d.severity {
             Severity::Error => report.errors += 1,
             Severity::Warning => report.warnings += 1,
