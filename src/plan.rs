@@ -183,6 +183,7 @@ struct Layout {
     trailing_comma: bool,
     /// What follows a comma on one line: `" "` in `{a: 1, b: 2}`, nothing in `{a: 1,b: 2}`.
     after_comma: String,
+    with_keyword: Option<Span>,
     /// Between a key and its value: `": "`, or `":"` in `{a:1}`.
     key_value: String,
     open_brace: usize,
@@ -240,6 +241,7 @@ impl Layout {
             indent,
             trailing_comma: props.last().is_some_and(|p| p.comma.is_some()),
             open_brace: record.braces.start,
+            with_keyword: record.with_keyword,
         }
     }
 
@@ -258,6 +260,13 @@ impl Layout {
             text,
         };
         let Some(last) = props.last() else {
+            // `{base with}`: properties go after `with`, one space apart.
+            if let Some(with) = self.with_keyword {
+                return vec![insert(
+                    with.end,
+                    format!(" {}", entries.join(&format!(",{}", self.after_comma))),
+                )];
+            }
             let at = self.open_brace + 1;
             return vec![if self.multiline {
                 let line_end = src[at..].find('\n').map_or(at, |i| at + i + 1);

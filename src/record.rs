@@ -13,6 +13,8 @@ pub struct TaskRecord {
     pub braces: Span,
     /// The `base` of `{base with …}`; the server ignores its properties (§3.1 step 5).
     pub base: Option<Span>,
+    /// The `with` of `{base with …}`; properties start after it.
+    pub with_keyword: Option<Span>,
     pub properties: Vec<Property>,
     /// Comments after the last property, before `}`.
     pub closing_comments: Vec<Span>,
@@ -129,7 +131,8 @@ pub fn parse(
     Ok(TaskRecord {
         statement: Span::new(statement_start, close.span.end),
         braces: Span::new(open.span.start, close.span.end),
-        base,
+        base: base.map(|(base, _)| base),
+        with_keyword: base.map(|(_, with)| with),
         properties,
         closing_comments: parser.pending_comments,
     })
@@ -176,14 +179,15 @@ impl Parser<'_, '_> {
         Some(t)
     }
 
-    fn with_base(&mut self) -> Option<Span> {
+    /// `base with`: the spans of the base and of `with`.
+    fn with_base(&mut self) -> Option<(Span, Span)> {
         let save = (self.pos, self.pending_comments.len());
         if let (Some(base), Some(with)) = (self.bump(), self.bump())
             && base.kind == Kind::Ident
             && with.kind == Kind::Ident
             && with.text(self.src) == "with"
         {
-            return Some(base.span);
+            return Some((base.span, with.span));
         }
         self.pos = save.0;
         self.pending_comments.truncate(save.1);
@@ -263,6 +267,8 @@ impl Parser<'_, '_> {
     /// A comment that starts on the same line as `after` ends, taken out of the pending ones.
     fn same_line_comment(&mut self, after: usize) -> Option<Span> {
         self.collect_comments();
+        // Comments inside the property (`a // x\n: 1`) belong to neither neighbour.
+        self.pending_comments.retain(|c| c.start >= after);
         let first = *self.pending_comments.first()?;
         if self.src.as_bytes()[after..first.start].contains(&b'\n') {
             return None;

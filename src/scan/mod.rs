@@ -308,8 +308,10 @@ pub(crate) fn scan_plain(
             if next == Some(b'/') {
                 return Ok((Kind::Comment, start + comment_len(&bytes[start..])));
             }
-            if regex_allowed && let Some(end) = regex_end(bytes, start) {
-                return Ok((Kind::Regex, end));
+            if regex_allowed {
+                return regex_end(bytes, start)
+                    .map(|end| (Kind::Regex, end))
+                    .ok_or_else(|| unterminated_regex(start));
             }
             return Ok((Kind::Operator, start + 1));
         }
@@ -402,6 +404,15 @@ pub(crate) fn number_token(src: &str, start: usize) -> Result<(Kind, usize), Sca
         ));
     }
     Ok((kind, end))
+}
+
+/// A `/` where an operand is expected starts a regex (§5.2); without a closing `/` the
+/// Flux parser sees a division with no left side.
+pub(crate) fn unterminated_regex(start: usize) -> ScanError {
+    ScanError::new(
+        start,
+        "`/` here starts a regex (a value is expected), but no closing `/` follows",
+    )
 }
 
 /// Callers skip whitespace and route quotes to `scan_string` first.

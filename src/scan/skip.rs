@@ -10,7 +10,7 @@
 
 use super::{
     Kind, MAX_NESTING, ScanError, Token, illegal_character, is_keyword, is_word_byte, number_token,
-    regex_end, scan_string,
+    regex_end, scan_string, unterminated_regex,
 };
 use crate::span::Span;
 
@@ -107,9 +107,9 @@ pub fn skip_nested(
                 if bytes.get(pos + 1) == Some(&b'/') {
                     pos = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1);
                     run_start = pos;
-                } else if before == Before::Other
-                    && let Some(end) = regex_end(bytes, pos)
-                {
+                } else if before == Before::Other {
+                    let end = regex_end(bytes, pos)
+                        .ok_or_else(|| SkipError::Scan(unterminated_regex(pos)))?;
                     (pos, run_start, before) = (end, end, Before::Operand);
                 } else {
                     (pos, run_start, before) = (pos + 1, pos + 1, Before::Other);

@@ -142,17 +142,43 @@ fn next_char_len(src: &str, pos: usize) -> usize {
 }
 
 /// End of the escape sequence whose backslash is at `pos` (semantics §5.1).
+/// The byte of the `\xHH` escape at `pos`, if it is one.
+fn hex_byte(bytes: &[u8], pos: usize) -> Option<u8> {
+    match bytes.get(pos..pos + 4)? {
+        [b'\\', b'x', hi, lo] => {
+            let digit = |c: u8| (c as char).to_digit(16);
+            Some((digit(*hi)? * 16 + digit(*lo)?) as u8)
+        }
+        _ => None,
+    }
+}
+
+/// End of the run of `\xHH` escapes at `pos`; the bytes they make must be UTF-8 (§5.1).
+fn byte_escapes_end(bytes: &[u8], start: usize) -> Result<usize, ScanError> {
+    let mut pos = start;
+    let mut decoded = Vec::new();
+    while let Some(byte) = hex_byte(bytes, pos) {
+        decoded.push(byte);
+        pos += 4;
+    }
+    match std::str::from_utf8(&decoded) {
+        Ok(_) => Ok(pos),
+        Err(_) => {
+            let text = String::from_utf8_lossy(&bytes[start..pos]).into_owned();
+            Err(ScanError::new(
+                start,
+                format!("escaped bytes `{text}` are not valid UTF-8"),
+            ))
+        }
+    }
+}
+
 fn escape_end(src: &str, pos: usize) -> Result<usize, ScanError> {
     let bytes = src.as_bytes();
     match bytes.get(pos + 1) {
         Some(b'n' | b'r' | b't' | b'\\' | b'"') => Ok(pos + 2),
         Some(b'$') if bytes.get(pos + 2) == Some(&b'{') => Ok(pos + 3),
-        Some(b'x')
-            if bytes.get(pos + 2).is_some_and(u8::is_ascii_hexdigit)
-                && bytes.get(pos + 3).is_some_and(u8::is_ascii_hexdigit) =>
-        {
-            Ok(pos + 4)
-        }
+        Some(b'x') if hex_byte(bytes, pos).is_some() => byte_escapes_end(bytes, pos),
         Some(b'x') => Err(ScanError::new(
             pos,
             "invalid escape `\\x`: it needs exactly two hex digits, as in `\\x41`",
