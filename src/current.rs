@@ -59,7 +59,14 @@ pub fn pick<'a>(
         });
     }
     if let [only] = tasks {
-        return Ok(only);
+        // A task JSON saved for another task must not become a plan to overwrite it.
+        return match name {
+            Some(name) if name != only.name => Err(format!(
+                "the current task {} is named {:?}, the script's task {name:?}; pass --id {} to plan against it anyway",
+                only.id, only.name, only.id
+            )),
+            _ => Ok(only),
+        };
     }
     let name = name.ok_or("several tasks are listed; choose one with --id")?;
     let matching: Vec<&ServerTask> = tasks.iter().filter(|t| t.name == name).collect();
@@ -110,6 +117,17 @@ mod tests {
                 .unwrap_err()
                 .starts_with("expected a task object")
         );
+    }
+
+    #[test]
+    fn a_single_task_must_match_the_name_unless_picked_by_id() {
+        let tasks = parse(r#"{"id":"7","name":"other","flux":""}"#).unwrap();
+        assert_eq!(
+            pick(&tasks, None, Some("mine")).unwrap_err(),
+            "the current task 7 is named \"other\", the script's task \"mine\"; pass --id 7 to plan against it anyway"
+        );
+        assert_eq!(pick(&tasks, Some("7"), Some("mine")).unwrap().id, "7");
+        assert_eq!(pick(&tasks, None, None).unwrap().id, "7");
     }
 
     #[test]

@@ -11,6 +11,19 @@ const RESET: &str = "\x1b[0m";
 /// The unified diff (3 lines of context, `a/PATH` and `b/PATH` headers), or `None` when the
 /// texts are equal.
 pub fn unified(old: &str, new: &str, path: &str, color: bool) -> Option<String> {
+    // git's convention: `a/` and `b/` prefix the path, with no doubled slash for absolute ones.
+    let path = path.trim_start_matches('/');
+    unified_between(old, new, &format!("a/{path}"), &format!("b/{path}"), color)
+}
+
+/// The same with free labels for the two sides (`plan` compares the server's copy).
+pub fn unified_between(
+    old: &str,
+    new: &str,
+    old_label: &str,
+    new_label: &str,
+    color: bool,
+) -> Option<String> {
     if old == new {
         return None;
     }
@@ -30,12 +43,10 @@ pub fn unified(old: &str, new: &str, path: &str, color: bool) -> Option<String> 
             text.to_string()
         }
     };
-    // git's convention: `a/` and `b/` prefix the path, with no doubled slash for absolute ones.
-    let path = path.trim_start_matches('/');
     let mut out = String::new();
-    out.push_str(&paint(BOLD, &format!("--- a/{path}")));
+    out.push_str(&paint(BOLD, &format!("--- {old_label}")));
     out.push('\n');
-    out.push_str(&paint(BOLD, &format!("+++ b/{path}")));
+    out.push_str(&paint(BOLD, &format!("+++ {new_label}")));
     out.push('\n');
     for hunk in diff.unified_diff().context_radius(CONTEXT).iter_hunks() {
         out.push_str(&paint(CYAN, &window.header(hunk.ops())));

@@ -223,6 +223,13 @@ fn completions_and_man_page() {
     assert_eq!(code, 0);
     assert!(out.starts_with(".ie \\n(.g .ds Aq \\(aq"), "{out}");
     assert!(out.contains(".TH fluxtask 1"), "{out}");
+    let (code, out, _) = run(fluxtask(dir.path()).args(["man", "update"]));
+    assert_eq!(code, 0);
+    assert!(out.contains(".TH fluxtask-update 1"), "{out}");
+    assert!(
+        out.contains("\\-\\-every"),
+        "the page lists the command's flags: {out}"
+    );
 }
 
 #[test]

@@ -160,6 +160,29 @@ fn task_not_found() {
 }
 
 #[test]
+fn a_single_task_of_another_name_is_refused_without_id() {
+    let mut other = server(SCRIPT);
+    other["name"] = json!("disk-alerts");
+    let dir = setup(SCRIPT, other);
+    let (code, out, err) = run(dir.path(), &["task.flux", "--current", "task.json"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "fluxtask: error: the current task 0a1b2c3d4e5f6a7b is named \"disk-alerts\", the script's task \"rollup\"; pass --id 0a1b2c3d4e5f6a7b to plan against it anyway\n"
+    );
+}
+
+#[test]
+fn the_diff_labels_the_server_copy() {
+    let dir = setup(SCRIPT, server(&SCRIPT.replace("-1h", "-2h")));
+    let (_, out, _) = run(dir.path(), &["task.flux", "--current", "task.json"]);
+    assert!(
+        out.contains("\n--- server/0a1b2c3d4e5f6a7b (as stored)\n+++ b/task.flux\n"),
+        "{out}"
+    );
+}
+
+#[test]
 fn malformed_json_is_a_clear_error() {
     let dir = setup(SCRIPT, json!(null));
     fs::write(

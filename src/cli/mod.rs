@@ -89,15 +89,20 @@ pub enum Command {
     Plan(Box<PlanArgs>),
     /// Print a shell completion script.
     #[command(
-        after_help = "Examples:\n  fluxtask completions bash > ~/.local/share/bash-completion/completions/fluxtask\n  fluxtask completions zsh > ~/.zfunc/_fluxtask"
+        after_help = "Examples:\n  mkdir -p ~/.local/share/bash-completion/completions\n  fluxtask completions bash > ~/.local/share/bash-completion/completions/fluxtask\n  mkdir -p ~/.zfunc && fluxtask completions zsh > ~/.zfunc/_fluxtask"
     )]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    #[command(after_help = "Examples:\n  fluxtask man > ~/.local/share/man/man1/fluxtask.1")]
-    Man,
+    /// Print a man page (roff): fluxtask(1), or fluxtask-COMMAND(1) for a command.
+    #[command(
+        after_help = "Examples:\n  mkdir -p ~/.local/share/man/man1\n  for page in '' update check plan show; do\n    fluxtask man $page > ~/.local/share/man/man1/fluxtask${page:+-$page}.1\n  done"
+    )]
+    Man {
+        /// The command whose page to print.
+        command: Option<String>,
+    },
 }
 
 /// The option overrides `update` and `plan` share.
@@ -311,6 +316,36 @@ pub struct ShowArgs {
     pub json: bool,
 }
 
+/// The roff page of the tool, or of one command (`fluxtask-update(1)` …).
+fn man_page(command: Option<&str>) -> i32 {
+    let root = Cli::command();
+    let page = match command {
+        None => root,
+        Some(name) => match root.find_subcommand(name) {
+            Some(sub) => sub.clone().name(format!("fluxtask-{name}")),
+            None => {
+                print_error(
+                    false,
+                    None,
+                    &format!("no command named {name:?}; see `fluxtask --help`"),
+                );
+                return EXIT_ERROR;
+            }
+        },
+    };
+    let mut roff = Vec::new();
+    match clap_mangen::Man::new(page).render(&mut roff) {
+        Ok(()) => {
+            output::write_out(&String::from_utf8_lossy(&roff));
+            EXIT_OK
+        }
+        Err(e) => {
+            print_error(false, None, &e.to_string());
+            EXIT_ERROR
+        }
+    }
+}
+
 /// `--url`: an http(s) base URL to which the API path is appended.
 fn base_url(text: &str) -> Result<String, String> {
     let rest = text
@@ -350,19 +385,7 @@ pub fn run() -> i32 {
             output::write_out(&String::from_utf8_lossy(&script));
             EXIT_OK
         }
-        Command::Man => {
-            let mut page = Vec::new();
-            match clap_mangen::Man::new(Cli::command()).render(&mut page) {
-                Ok(()) => {
-                    output::write_out(&String::from_utf8_lossy(&page));
-                    EXIT_OK
-                }
-                Err(e) => {
-                    print_error(false, None, &e.to_string());
-                    EXIT_ERROR
-                }
-            }
-        }
+        Command::Man { command } => man_page(command.as_deref()),
     };
     output::finish(code)
 }

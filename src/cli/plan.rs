@@ -120,7 +120,7 @@ fn plan_one(args: &PlanArgs, tasks: &[ServerTask], color: ColorChoice) -> Result
     let mut task_plan = plan(task, &desired, &fields);
     task_plan.warnings.append(&mut warnings);
     let payload_to_stdout = args.payload.as_deref() == Some("-");
-    let diff_text = diff::unified(&task.flux, &desired, &input.display(), false);
+    let diff_text = server_diff(task, &desired, &input.display(), false);
 
     let json_body = task_plan.body.as_ref().map(payload::to_json);
     match (&json_body, args.payload.as_deref()) {
@@ -150,7 +150,7 @@ fn plan_one(args: &PlanArgs, tasks: &[ServerTask], color: ColorChoice) -> Result
         } else {
             color.stdout()
         };
-        let colored_diff = diff::unified(&task.flux, &desired, &input.display(), diff_color);
+        let colored_diff = server_diff(task, &desired, &input.display(), diff_color);
         let text = render_plan(
             task,
             &task_plan,
@@ -180,6 +180,13 @@ fn plan_one(args: &PlanArgs, tasks: &[ServerTask], color: ColorChoice) -> Result
     } else {
         EXIT_OK
     })
+}
+
+/// The server's script (labelled by task ID) against the desired one.
+fn server_diff(task: &ServerTask, desired: &str, shown: &str, color: bool) -> Option<String> {
+    let server = format!("server/{} (as stored)", task.id);
+    let local = format!("b/{}", shown.trim_start_matches('/'));
+    diff::unified_between(&task.flux, desired, &server, &local, color)
 }
 
 fn render_plan(task: &ServerTask, p: &TaskPlan, diff: Option<&str>, body: Option<&str>) -> String {
