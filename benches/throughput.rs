@@ -97,7 +97,7 @@ fn full_update(c: &mut Criterion) {
             let shown = diff::unified(typical, &updated.output, "t.flux", false);
             let body = payload::safe_body(
                 Mode::Flux,
-                typical,
+                &updated.record,
                 &updated.output,
                 &overrides,
                 &TaskFields::default(),

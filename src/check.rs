@@ -7,7 +7,7 @@ use crate::cron;
 use crate::duration::{check_every, check_offset};
 use crate::literal;
 use crate::locate::locate;
-use crate::record::{Property, Shape, TaskRecord};
+use crate::record::{Property, Shape, TaskRecord, Value};
 use crate::report::{Diagnostic, Severity};
 use crate::span::Span;
 
@@ -224,14 +224,23 @@ impl<'a> Rules<'a> {
         }
     }
 
+    /// The property's value; a shorthand key (`{every}`) is reported as `code` instead.
+    fn value_or_shorthand<'p>(
+        &mut self,
+        p: &'p Property,
+        code: &'static str,
+        want: &str,
+    ) -> Option<&'p Value> {
+        if p.value.is_none() {
+            let message = format!("`{}` is shorthand for a variable; write {want}", p.key.name);
+            self.error(code, p.key.span, message, None);
+        }
+        p.value.as_ref()
+    }
+
     fn every(&mut self, p: &Property) {
-        let Some(value) = &p.value else {
-            self.error(
-                code::EVERY_INVALID,
-                p.key.span,
-                "`every` is shorthand for a variable; write a duration literal",
-                None,
-            );
+        let Some(value) = self.value_or_shorthand(p, code::EVERY_INVALID, "a duration literal")
+        else {
             return;
         };
         let text = self.text(value.span);
@@ -260,13 +269,7 @@ impl<'a> Rules<'a> {
     }
 
     fn cron(&mut self, p: &Property) {
-        let Some(value) = &p.value else {
-            self.error(
-                code::CRON_INVALID,
-                p.key.span,
-                "`cron` is shorthand for a variable; write a string literal",
-                None,
-            );
+        let Some(value) = self.value_or_shorthand(p, code::CRON_INVALID, "a string literal") else {
             return;
         };
         if value.shape != Shape::String {
@@ -294,13 +297,8 @@ impl<'a> Rules<'a> {
         let Some(p) = self.first("offset") else {
             return;
         };
-        let Some(value) = &p.value else {
-            self.error(
-                code::OFFSET_INVALID,
-                p.key.span,
-                "`offset` is shorthand for a variable; write a duration literal",
-                None,
-            );
+        let Some(value) = self.value_or_shorthand(p, code::OFFSET_INVALID, "a duration literal")
+        else {
             return;
         };
         let text = self.text(value.span);
@@ -355,13 +353,7 @@ impl<'a> Rules<'a> {
 
     fn bounded_int(&mut self, key: &str, code: &'static str, min: i64, max: i64) {
         let Some(p) = self.first(key) else { return };
-        let Some(value) = &p.value else {
-            self.error(
-                code,
-                p.key.span,
-                format!("`{key}` is shorthand for a variable; write an integer"),
-                None,
-            );
+        let Some(value) = self.value_or_shorthand(p, code, "an integer") else {
             return;
         };
         let text = self.text(value.span);

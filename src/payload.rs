@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::overrides::{OffsetChange, Overrides};
+use crate::record::TaskRecord;
 
 /// How the body carries the change (semantics §1.4, §2.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -85,10 +86,10 @@ pub struct SafeBody {
 
 /// The body for `script` (the edited script) that avoids the server's pitfalls (semantics
 /// §1.3, §1.4, §2.6, §2.7), or `None` when there is nothing to send.
-/// `original` is the script as the server has it, `script` the edited one.
+/// `original` is the record as the server has it, `script` the edited script.
 pub fn safe_body(
     requested: Mode,
-    original: &str,
+    original: &TaskRecord,
     script: &str,
     overrides: &Overrides,
     fields: &TaskFields,
@@ -165,10 +166,7 @@ pub fn safe_body(
 /// §2.5: the server deletes `offset` while iterating the properties, so the property after
 /// it is never visited; a change to it is appended as a duplicate the server then ignores
 /// (unless that property was the last one).
-fn offset_removal_skips_a_change(original: &str, overrides: &Overrides) -> bool {
-    let Ok(record) = crate::locate::locate(original) else {
-        return false;
-    };
+fn offset_removal_skips_a_change(record: &TaskRecord, overrides: &Overrides) -> bool {
     let props = &record.properties;
     let Some(at) = props.iter().position(|p| p.key.name == "offset") else {
         return false;
@@ -186,10 +184,7 @@ fn offset_removal_skips_a_change(original: &str, overrides: &Overrides) -> bool 
 
 /// The server replaces the first `every` (or `cron`) and leaves the other schedule key, and
 /// edits only the first of duplicate keys, where fluxtask removes or reports them.
-fn server_edit_differs(original: &str, overrides: &Overrides) -> bool {
-    let Ok(record) = crate::locate::locate(original) else {
-        return false;
-    };
+fn server_edit_differs(record: &TaskRecord, overrides: &Overrides) -> bool {
     let count = |key: &str| {
         record
             .properties

@@ -6,6 +6,7 @@ use super::output::{err, errln, out};
 use super::{ColorChoice, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Input, UpdateArgs, print_error};
 use crate::overrides::Overrides;
 use crate::payload::{self, Mode, TaskFields};
+use crate::record::TaskRecord;
 use crate::report::{self, Style};
 use crate::update::{UpdateError, update};
 use crate::{diff, files};
@@ -198,7 +199,7 @@ fn run_one(
     }
 
     if settings.payload.is_some() || settings.curl.is_some() {
-        emit_payload(args, settings, &text, &updated.output, err_color)?;
+        emit_payload(args, settings, &updated.record, &updated.output, err_color)?;
     }
     Ok(changed)
 }
@@ -206,7 +207,7 @@ fn run_one(
 fn emit_payload(
     args: &UpdateArgs,
     settings: &Settings,
-    original: &str,
+    original: &TaskRecord,
     script: &str,
     err_color: bool,
 ) -> Result<(), ()> {
