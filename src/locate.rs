@@ -8,7 +8,7 @@
 
 use crate::record::{self, TaskRecord};
 use crate::report::{Diagnostic, Severity};
-use crate::scan::{Kind, Lexer, MAX_NESTING, SkipError, Token};
+use crate::scan::{Kind, Lexer, MAX_NESTING, SkipError, Token, Until};
 use crate::span::{Span, line_col};
 
 /// Why a script has no usable task record. `offset` points at the cause.
@@ -97,11 +97,14 @@ enum Pending {
 
 /// Finds the task record of `src`, or says precisely why there is none.
 pub fn locate(src: &str) -> Result<TaskRecord, LocateError> {
-    locate_with(src, true)
+    // A refusal is worded by the token loop, whose notes need every token (strings that
+    // span lines); scripts that locate cleanly never pay for it.
+    locate_with(src, true).or_else(|_| locate_with(src, false))
 }
 
-/// `fast`: pass bracketed code outside the record without tokens. Both ways give the same
-/// answer (tested below); the slow way is kept as the reference.
+/// `fast`: skim code outside the record without tokens. Both ways find the same record or
+/// refuse at the same place for the same reason (tested below); the slow way is the
+/// reference.
 fn locate_with(src: &str, fast: bool) -> Result<TaskRecord, LocateError> {
     let mut open: Vec<Token> = Vec::new();
     let mut pending = Pending::None;
@@ -197,14 +200,9 @@ fn locate_with(src: &str, fast: bool) -> Result<TaskRecord, LocateError> {
             _ => Pending::None,
         };
         track_brackets(src, &mut open, token)?;
-        // Bracketed code outside the record needs no tokens: take the fast path to its end.
-        if fast
-            && open.len() == 1
-            && matches!(token.kind, Kind::LParen | Kind::LBrack | Kind::LBrace)
-            && !matches!(pending, Pending::Record { .. })
-        {
+        if fast && let Some(until) = skim_from(src, &token, &pending, &header, &open) {
             lexer
-                .skip_nested(&mut open, &mut multiline_string)
+                .skim(&mut open, until)
                 .map_err(|e| skip_error(src, e, multiline_string))?;
         }
     }
@@ -224,6 +222,33 @@ fn locate_with(src: &str, fast: bool) -> Result<TaskRecord, LocateError> {
         ));
     }
     found.ok_or_else(|| hints.no_record(src))
+}
+
+/// Whether the code after `token` can be skimmed without tokens (see `scan::skip`), and how
+/// far. Once the statements have begun and no `option task` is under way, only a few words
+/// at the top level matter; before that, only bracketed code can be passed.
+fn skim_from(
+    src: &str,
+    token: &Token,
+    pending: &Pending,
+    header: &Header,
+    open: &[Token],
+) -> Option<Until> {
+    match pending {
+        // `task` may be followed by `=` (a near miss worth naming).
+        Pending::None
+            if header.body_started && !(token.kind == Kind::Ident && token.text(src) == "task") =>
+        {
+            Some(Until::StopWord)
+        }
+        Pending::Record { .. } => None,
+        _ if open.len() == 1
+            && matches!(token.kind, Kind::LParen | Kind::LBrack | Kind::LBrace) =>
+        {
+            Some(Until::Closed)
+        }
+        _ => None,
+    }
 }
 
 /// Strings may span lines, so one missing or typographic quote flips every string after it;
@@ -404,6 +429,12 @@ impl Hints {
     }
 }
 
+/// The benchmark generator, for the fast-path test: scripts with much top-level code.
+#[cfg(test)]
+#[path = "../benches/corpus/mod.rs"]
+#[allow(dead_code)] // only the script generator is needed here
+mod bench_corpus;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -549,6 +580,8 @@ mod tests {
             }
         }
         assert!(scripts.len() > 50);
+        // Generated scripts: mostly top-level code between the records (the benchmark corpus).
+        scripts.extend(super::bench_corpus::corpus(7, 150));
         let pieces = [
             "/",
             "//",
@@ -576,6 +609,28 @@ mod tests {
             "~",
             "!",
             "a / b",
+            ">=~",
+            "<=~",
+            "=>=",
+            "==~",
+            "<-/",
+            "5mtask = {a: 1}",
+            "r.task = {",
+            "task = {name: \"a\", every: 1h}",
+            "option ",
+            "xoption task = {name: \"a\", every: 1h}",
+            "\noption task = {name: \"b\", every: 2h}\n",
+            "import \"x\"\n",
+            "package p\n",
+            ".05",
+            "5m1",
+            "2hoption",
+            "|>",
+            "`",
+            "\u{b5}s",
+            " and ",
+            " exists ",
+            "@edition(\"2022.1\")\n",
         ];
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut next = |n: usize| {
@@ -610,9 +665,10 @@ mod tests {
                 variants.push(text);
             }
             for text in variants {
+                let cause = |e: LocateError| (e.code, e.offset);
                 assert_eq!(
-                    locate_with(&text, true),
-                    locate_with(&text, false),
+                    locate_with(&text, true).map_err(cause),
+                    locate_with(&text, false).map_err(cause),
                     "{text}"
                 );
                 checked += 1;

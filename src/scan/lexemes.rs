@@ -133,9 +133,82 @@ pub(super) fn duration_end(bytes: &[u8], start: usize) -> Option<usize> {
     (pairs > 0).then_some(pos)
 }
 
+/// End of the date-time literal at `start`, or `None` when not even its date matches. The
+/// same grammar as `date_time_lit`, in a byte loop.
+pub(super) fn date_time_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let digits = |at: usize, n: usize| {
+        bytes
+            .get(at..at + n)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    let is = |at: usize, b: u8| bytes.get(at) == Some(&b);
+    // dddd-dd-dd
+    let date = digits(start, 4)
+        && is(start + 4, b'-')
+        && digits(start + 5, 2)
+        && is(start + 7, b'-')
+        && digits(start + 8, 2);
+    if !date {
+        return None;
+    }
+    // Tdd:dd:dd, then an optional fraction and an optional offset.
+    let t = start + 10;
+    let time = is(t, b'T')
+        && digits(t + 1, 2)
+        && is(t + 3, b':')
+        && digits(t + 4, 2)
+        && is(t + 6, b':')
+        && digits(t + 7, 2);
+    if !time {
+        return Some(t);
+    }
+    let mut end = t + 9;
+    if is(end, b'.') {
+        end += 1;
+        while bytes.get(end).is_some_and(u8::is_ascii_digit) {
+            end += 1;
+        }
+    }
+    if is(end, b'Z') {
+        end += 1;
+    } else if (is(end, b'+') || is(end, b'-'))
+        && digits(end + 1, 2)
+        && is(end + 3, b':')
+        && digits(end + 4, 2)
+    {
+        end += 6;
+    }
+    Some(end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte loop and the nom grammar agree on date-time-like inputs: `2018` followed by
+    /// every sequence of up to five parts.
+    #[test]
+    fn date_time_end_matches_the_grammar() {
+        const PARTS: [&str; 12] = [
+            "-01", "-1", "T12:00", ":00", ":0", ".", ".25", "Z", "+07:00", "-07", ":30", "x",
+        ];
+        fn check(text: &mut String, depth: usize, checked: &mut usize) {
+            let grammar = date_time_lit(text).ok().map(|(_, d)| d.len());
+            assert_eq!(date_time_end(text.as_bytes(), 0), grammar, "{text}");
+            *checked += 1;
+            if depth == 5 {
+                return;
+            }
+            for part in PARTS {
+                text.push_str(part);
+                check(text, depth + 1, checked);
+                text.truncate(text.len() - part.len());
+            }
+        }
+        let mut checked = 0;
+        check(&mut "2018".to_string(), 0, &mut checked);
+        assert!(checked > 200_000, "{checked}");
+    }
 
     /// The byte loop and the nom grammar agree on every duration-like input.
     #[test]

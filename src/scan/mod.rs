@@ -5,12 +5,13 @@
 //! including every `${…}` interpolation inside it, is one token; interpolations are scanned
 //! with an explicit stack, so hostile nesting costs heap, never call stack.
 
+mod classify;
 mod lexemes;
 mod skip;
 mod strings;
 
 use crate::span::Span;
-pub use skip::SkipError;
+pub use skip::{SkipError, Until};
 pub use strings::scan_string;
 
 /// Deeper nesting of brackets and interpolations than any real script needs: past this the
@@ -203,18 +204,14 @@ impl<'a> Lexer<'a> {
 }
 
 impl Lexer<'_> {
-    /// Passes over bracketed code without tokens (see `skip`): from just after the opening
-    /// bracket last pushed on `open` to just after the bracket that closes it.
-    pub fn skip_nested(
-        &mut self,
-        open: &mut Vec<Token>,
-        first_multiline_string: &mut Option<Span>,
-    ) -> Result<(), SkipError> {
-        let result = skip::skip_nested(self.src, self.pos, open, first_multiline_string);
+    /// Passes over code without tokens (see `skip`), from the current position until `until`.
+    pub fn skim(&mut self, open: &mut Vec<Token>, until: Until) -> Result<(), SkipError> {
+        let result = skip::skim(self.src, self.pos, open, self.regex_allowed, until);
         match result {
             Ok(end) => {
                 self.pos = end;
-                self.regex_allowed = false;
+                // After a closing bracket a `/` divides; at a stop word a word comes next.
+                self.regex_allowed = until == Until::StopWord;
                 Ok(())
             }
             Err(e) => {
@@ -365,8 +362,8 @@ pub(crate) fn number_token(src: &str, start: usize) -> Result<(Kind, usize), Sca
     if !extends && (bytes[start] != b'0' || end == start + 1) {
         return Ok((Kind::Int, end));
     }
-    // `90.0`: digits, a dot, digits; nothing else starts like that (§5.4 Floats).
-    if bytes.get(end) == Some(&b'.') && bytes[start] != b'0' {
+    // `90.0`, `0.5`: digits, a dot, digits; nothing else starts like that (§5.4 Floats).
+    if bytes.get(end) == Some(&b'.') {
         let fraction = bytes[end + 1..]
             .iter()
             .take_while(|b| b.is_ascii_digit())
@@ -374,16 +371,24 @@ pub(crate) fn number_token(src: &str, start: usize) -> Result<(Kind, usize), Sca
         return Ok((Kind::Float, end + 1 + fraction));
     }
     // Durations are the common case (`5m`, `1h30m`): read them without the parser stack.
-    if bytes[start] != b'0'
-        && bytes
-            .get(end)
-            .is_some_and(|c| c.is_ascii_alphabetic() || *c == 0xc2)
+    if bytes
+        .get(end)
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == 0xc2)
         && let Some(duration_end) = lexemes::duration_end(bytes, start)
     {
         return Ok((Kind::Duration, duration_end));
     }
-    let (kind, len) = lexemes::number_like(&src[start..]);
-    let end = start + len;
+    // `2024-06-30T00:00:00Z`: four digits and a dash can only start a date-time.
+    let date_time = (end == start + 4 && bytes.get(end) == Some(&b'-'))
+        .then(|| lexemes::date_time_end(bytes, start))
+        .flatten();
+    let (kind, end) = match date_time {
+        Some(end) => (Kind::DateTime, end),
+        None => {
+            let (kind, len) = lexemes::number_like(&src[start..]);
+            (kind, start + len)
+        }
+    };
     let text = &src[start..end];
     if kind == Kind::Int && text == "0" && bytes.get(end).is_some_and(u8::is_ascii_digit) {
         let (_, rest) = lexemes::number_like(&src[end..]);
@@ -497,6 +502,59 @@ mod tests {
         Lexer::new(src)
             .find_map(Result::err)
             .expect("scan error expected")
+    }
+
+    /// The byte-loop shortcuts of `number_token` give the grammar's longest match.
+    #[test]
+    fn number_shortcuts_match_the_grammar() {
+        let parts = [
+            "0",
+            "1",
+            "00",
+            "07",
+            "10",
+            "2018",
+            "9",
+            ".",
+            ".5",
+            "-",
+            "-01",
+            "T",
+            "12:00:00",
+            "Z",
+            "h",
+            "m",
+            "mo",
+            "ms",
+            "µs",
+            "x",
+            "e",
+            " ",
+            "+07:00",
+            "_",
+            "2018-01-01",
+            "-01-01",
+            "T12:00:00",
+            "T12:00:00.",
+            "T12:00:00.25",
+            "-07:00",
+            "+7:00",
+            "T1",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let text = format!("{a}{b}{c}");
+                    if !text.starts_with(|c: char| c.is_ascii_digit()) {
+                        continue;
+                    }
+                    let (kind, len) = lexemes::number_like(&text);
+                    if let Ok(token) = number_token(&text, 0) {
+                        assert_eq!(token, (kind, len), "{text}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,20 +1,25 @@
-//! The fast path for bracketed code outside the task record: it validates bytes and keeps
-//! the bracket stack like the token loop does, but emits no tokens.
+//! The fast path of `locate`: it validates code and keeps the bracket stack like the token
+//! loop does, but emits no tokens and looks only at the bytes that need a decision.
 //!
-//! Most of a script sits inside brackets (`filter(fn: (r) => …)`), where `locate` needs only
-//! to find the matching bracket and every error on the way. Plain bytes (identifiers,
-//! operators, spaces) are passed by one table lookup each; strings, comments, regexes,
-//! numbers, brackets and the few multi-byte operators take their own branch. Where a `/` needs
-//! the previous token (regex or division, §5.2), it is read backwards from that `/`.
-//! A test in `locate` runs both paths over the corpus, the fixtures and their mutations.
+//! Most of a script is code `locate` does not care about: everything inside brackets
+//! (`filter(fn: (r) => …)`), and at the top level everything but a few words. The skim finds
+//! the next byte worth a look with block masks (`classify.rs`): quotes, `/`, brackets, `=`,
+//! `!`, `|`, `~`, illegal and non-ASCII bytes, digits that start a number, and at the top level
+//! the first letters of `option`, `import`, `package` and `task`. Identifiers, spaces and the
+//! other operators are passed 64 bytes at a time. Where a `/` needs the previous token (regex
+//! or division, §5.2), it is read backwards from that `/`.
+//!
+//! A test in `locate` runs this path and the token loop over the corpus, the fixtures and
+//! thousands of mutations, and requires the same answer for every one.
 
+use super::classify::{BLOCK, Classifier, is_word};
 use super::{
-    Kind, MAX_NESTING, ScanError, Token, illegal_character, is_keyword, is_word_byte, number_token,
-    regex_end, scan_string, unterminated_regex,
+    Kind, MAX_NESTING, ScanError, Token, illegal_character, is_keyword, number_token, regex_end,
+    scan_string, unterminated_regex,
 };
 use crate::span::Span;
 
-/// What stopped the skip.
+/// What stopped the skim.
 #[derive(Debug)]
 pub enum SkipError {
     Scan(ScanError),
@@ -26,43 +31,14 @@ pub enum SkipError {
     Nesting(usize),
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Action {
-    /// Whitespace, identifier and operator bytes that need no attention.
-    Plain,
-    Quote,
-    Slash,
-    Open,
-    Close,
-    Digit,
-    /// `=`, `!`, `<`, `>`, `|`, `~`: legal only in some two-byte forms.
-    Pair,
-    NonAscii,
-    Illegal,
+/// Where the skim hands back to the token loop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Until {
+    /// Just after the bracket that empties the bracket stack.
+    Closed,
+    /// At a top-level `option`, `import`, `package` or `task`, or at the end of the text.
+    StopWord,
 }
-
-const ACTIONS: [Action; 256] = {
-    let mut table = [Action::Illegal; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = match c {
-            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => Action::Plain,
-            b'a'..=b'z' | b'A'..=b'Z' | b'_' => Action::Plain,
-            b'+' | b'-' | b'*' | b'%' | b'^' | b'?' | b',' | b':' | b'.' | b'@' => Action::Plain,
-            b'0'..=b'9' => Action::Digit,
-            b'"' => Action::Quote,
-            b'/' => Action::Slash,
-            b'(' | b'[' | b'{' => Action::Open,
-            b')' | b']' | b'}' => Action::Close,
-            b'=' | b'!' | b'<' | b'>' | b'|' | b'~' => Action::Pair,
-            0x80..=0xff => Action::NonAscii,
-            _ => Action::Illegal,
-        };
-        b += 1;
-    }
-    table
-};
 
 /// Whether a `/` here would start a regex, from what the last token was.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -73,107 +49,204 @@ enum Before {
     Other,
 }
 
-/// Skips from `pos` to just past the bracket that empties `open` (whose last entry was just
-/// pushed at the top level). `first_multiline_string` records the first string that spans
-/// lines, for error notes.
-pub fn skip_nested(
+/// Skims from `pos` (where a `/` would start a regex if `regex_allowed`) until `until`;
+/// returns where it stopped. Its errors carry no notes: `locate` words them with the token
+/// loop.
+pub fn skim(
     src: &str,
     mut pos: usize,
     open: &mut Vec<Token>,
-    first_multiline_string: &mut Option<Span>,
+    regex_allowed: bool,
+    until: Until,
 ) -> Result<usize, SkipError> {
     let bytes = src.as_bytes();
-    let mut before = Before::Other;
+    let mut events = Events::new(bytes);
+    let mut before = if regex_allowed {
+        Before::Other
+    } else {
+        Before::Operand
+    };
     // Start of the bytes passed since the last token that set `before`.
     let mut run_start = pos;
-    while pos < bytes.len() {
-        let b = bytes[pos];
-        match ACTIONS[b as usize] {
-            Action::Plain => {
-                pos += 1;
-                while pos < bytes.len() && ACTIONS[bytes[pos] as usize] == Action::Plain {
-                    pos += 1;
-                }
-            }
-            Action::Quote => {
-                let (end, _) = scan_string(src, pos).map_err(SkipError::Scan)?;
-                if first_multiline_string.is_none() && bytes[pos..end].contains(&b'\n') {
-                    *first_multiline_string = Some(Span::new(pos, end));
-                }
+    // End of the last two-byte operator, so a `=` there is not read as `<=` or `>=`.
+    let mut pair_end = usize::MAX;
+    // A token that starts right after a number, inside what the masks see as one word (the
+    // token loop may hand over right after a number too).
+    let mut glued = bytes.get(pos).is_some_and(|b| is_word(*b)).then_some(pos);
+    loop {
+        let watch_words = until == Until::StopWord && open.is_empty();
+        let at = match glued.take() {
+            Some(at) => at,
+            None => events.next(pos, watch_words),
+        };
+        let Some(&b) = bytes.get(at) else {
+            return Ok(bytes.len());
+        };
+        match b {
+            b'"' => {
+                let (end, _) = scan_string(src, at).map_err(SkipError::Scan)?;
                 (pos, run_start, before) = (end, end, Before::Operand);
             }
-            Action::Slash => {
-                before = classify(bytes, run_start, pos, before);
-                if bytes.get(pos + 1) == Some(&b'/') {
-                    pos = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1);
+            b'/' => {
+                before = classify(bytes, run_start, at, before);
+                if bytes.get(at + 1) == Some(&b'/') {
+                    pos = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i + 1);
                     run_start = pos;
                 } else if before == Before::Other {
-                    let end = regex_end(bytes, pos)
-                        .ok_or_else(|| SkipError::Scan(unterminated_regex(pos)))?;
+                    let end = regex_end(bytes, at)
+                        .ok_or_else(|| SkipError::Scan(unterminated_regex(at)))?;
                     (pos, run_start, before) = (end, end, Before::Operand);
                 } else {
-                    (pos, run_start, before) = (pos + 1, pos + 1, Before::Other);
+                    (pos, run_start, before) = (at + 1, at + 1, Before::Other);
                 }
             }
-            Action::Open => {
+            b'(' | b'[' | b'{' => {
                 if open.len() >= MAX_NESTING {
-                    return Err(SkipError::Nesting(pos));
+                    return Err(SkipError::Nesting(at));
                 }
-                open.push(bracket(b, pos));
-                (pos, run_start, before) = (pos + 1, pos + 1, Before::Other);
+                open.push(bracket(b, at));
+                (pos, run_start, before) = (at + 1, at + 1, Before::Other);
             }
-            Action::Close => {
-                let closer = bracket(b, pos);
+            b')' | b']' | b'}' => {
+                let closer = bracket(b, at);
                 let opener = open.pop();
                 if opener.map(|o| o.kind) != Some(opening(closer.kind)) {
                     return Err(SkipError::Mismatch { closer, opener });
                 }
-                (pos, run_start, before) = (pos + 1, pos + 1, Before::Operand);
-                if open.is_empty() {
+                (pos, run_start, before) = (at + 1, at + 1, Before::Operand);
+                if open.is_empty() && until == Until::Closed {
                     return Ok(pos);
                 }
             }
-            Action::Digit => {
-                // A digit inside an identifier (`a1`) or after `.` (`.5`) continues a token;
-                // right after another token (`2018-05-2305`) it starts one.
-                let prev = bytes[pos.saturating_sub(1)];
-                let token_start =
-                    pos == run_start || !(is_word_byte(prev) || prev == b'.' || prev >= 0x80);
-                if token_start {
-                    let (_, end) = number_token(src, pos).map_err(SkipError::Scan)?;
-                    (pos, run_start, before) = (end, end, Before::Operand);
-                } else {
-                    pos += 1;
+            b'0'..=b'9' => {
+                let (_, end) = number_token(src, at).map_err(SkipError::Scan)?;
+                (pos, run_start, before) = (end, end, Before::Operand);
+                // `5mtask`, `5m1`: the number ends inside a run of word bytes.
+                if bytes.get(end).is_some_and(|b| is_word(*b)) {
+                    glued = Some(end);
                 }
             }
-            Action::Pair => {
-                let next = bytes.get(pos + 1).copied();
-                let len = match (b, next) {
-                    (b'<', Some(b'-')) => {
-                        // `<-` ends an operand (the pipe-receive literal).
-                        (pos, run_start, before) = (pos + 2, pos + 2, Before::Operand);
-                        continue;
-                    }
-                    (b'=', Some(b'=' | b'~' | b'>'))
-                    | (b'!', Some(b'=' | b'~'))
-                    | (b'<' | b'>', Some(b'='))
-                    | (b'|', Some(b'>')) => 2,
-                    (b'=' | b'<' | b'>', _) => 1,
-                    _ => return Err(SkipError::Scan(illegal_character(src, pos))),
+            b'=' => {
+                let second_of_pair =
+                    at > 0 && matches!(bytes[at - 1], b'<' | b'>') && pair_end != at;
+                let len = match bytes.get(at + 1) {
+                    _ if second_of_pair => 1,
+                    Some(b'=' | b'~' | b'>') => 2,
+                    _ => 1,
                 };
-                pos += len;
+                pos = at + len;
+                pair_end = pos;
             }
-            Action::NonAscii => {
-                let c = src[pos..].chars().next().unwrap_or('\u{fffd}');
-                if !c.is_alphabetic() {
-                    return Err(SkipError::Scan(illegal_character(src, pos)));
+            b'!' | b'|' => {
+                let pairs = matches!(
+                    (b, bytes.get(at + 1)),
+                    (b'!', Some(b'=' | b'~')) | (b'|', Some(b'>'))
+                );
+                if !pairs {
+                    return Err(SkipError::Scan(illegal_character(src, at)));
                 }
-                pos += c.len_utf8();
+                pos = at + 2;
+                pair_end = pos;
             }
-            Action::Illegal => return Err(SkipError::Scan(illegal_character(src, pos))),
+            0x80.. => {
+                let c = src[at..].chars().next().unwrap_or('\u{fffd}');
+                if !c.is_alphabetic() {
+                    return Err(SkipError::Scan(illegal_character(src, at)));
+                }
+                pos = at + c.len_utf8();
+            }
+            b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+                if watch_words && is_stop_word(&bytes[at..]) {
+                    return Ok(at);
+                }
+                pos = at + 1;
+            }
+            _ => return Err(SkipError::Scan(illegal_character(src, at))),
         }
     }
-    Ok(pos)
+}
+
+/// The words the token loop must see at the top level: they start a task record, or must
+/// come before other statements, or name a near miss (`task = {…}` without `option`).
+fn is_stop_word(rest: &[u8]) -> bool {
+    let word: &[u8] = match rest[0] {
+        b'o' => b"option",
+        b'i' => b"import",
+        b'p' => b"package",
+        b't' => b"task",
+        _ => return false,
+    };
+    rest.starts_with(word) && !rest.get(word.len()).is_some_and(|b| is_word(*b))
+}
+
+/// The next byte worth a look, from block masks cached for 64 bytes at a time.
+struct Events<'a> {
+    bytes: &'a [u8],
+    classifier: Classifier,
+    /// Offset of the block the masks describe.
+    start: usize,
+    /// Bytes that always need a look, and digits that start a number.
+    always: u64,
+    /// Letters that may start a watched top-level word.
+    words: u64,
+}
+
+impl<'a> Events<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Events {
+            bytes,
+            classifier: Classifier::detect(),
+            // No block yet: `pos - start` wraps past `BLOCK` for every position.
+            start: usize::MAX - BLOCK,
+            always: 0,
+            words: 0,
+        }
+    }
+
+    /// The offset of the first event at or after `pos`, or the length of the text.
+    #[inline]
+    fn next(&mut self, mut pos: usize, watch_words: bool) -> usize {
+        loop {
+            if pos >= self.bytes.len() {
+                return self.bytes.len();
+            }
+            if pos.wrapping_sub(self.start) >= BLOCK {
+                self.load(pos);
+            }
+            let mask = if watch_words {
+                self.always | self.words
+            } else {
+                self.always
+            };
+            let ahead = mask >> (pos - self.start);
+            if ahead != 0 {
+                return pos + ahead.trailing_zeros() as usize;
+            }
+            pos = self.start + BLOCK;
+        }
+    }
+
+    /// Classifies the 64 bytes from `start` (spaces past the end of the text).
+    fn load(&mut self, start: usize) {
+        let mut padded = [b' '; BLOCK];
+        let block: &[u8; BLOCK] = match self.bytes.get(start..start + BLOCK) {
+            Some(slice) => slice.try_into().unwrap_or(&padded),
+            None => {
+                let rest = &self.bytes[start..];
+                padded[..rest.len()].copy_from_slice(rest);
+                &padded
+            }
+        };
+        let classes = self.classifier.classify(block);
+        let previous = start.checked_sub(1).map(|i| self.bytes[i]);
+        let previous_word = previous.is_some_and(is_word) as u64;
+        let previous_word_or_dot = previous.is_some_and(|b| is_word(b) || b == b'.') as u64;
+        // A digit after a word byte or a dot continues a token (`a1`, `.5`, `1.25`).
+        let continued = ((classes.word | classes.dot) << 1) | previous_word_or_dot;
+        self.start = start;
+        self.always = classes.special | (classes.digit & !continued);
+        self.words = classes.stop_first & !((classes.word << 1) | previous_word);
+    }
 }
 
 /// The token class just before `end`, from the bytes passed since `run_start` (identifiers,
@@ -186,9 +259,14 @@ fn classify(bytes: &[u8], run_start: usize, end: usize, before: Before) -> Befor
     else {
         return before;
     };
-    let is_word = |b: u8| is_word_byte(b) || b >= 0x80;
     if !is_word(run[last]) {
-        return Before::Other;
+        // `<-` (the pipe-receive literal) is an operand; every other operator is not.
+        let receive = run[last] == b'-' && last > 0 && run[last - 1] == b'<';
+        return if receive {
+            Before::Operand
+        } else {
+            Before::Other
+        };
     }
     let start = run[..last]
         .iter()
