@@ -334,18 +334,14 @@ fn mismatch(src: &str, closer: Token, opener: Option<Token>) -> LocateError {
 }
 
 fn track_brackets(src: &str, open: &mut Vec<Token>, token: Token) -> Result<(), LocateError> {
-    let expected_opener = match token.kind {
-        Kind::LParen | Kind::LBrack | Kind::LBrace => {
+    let Some(expected_opener) = token.kind.opener() else {
+        if matches!(token.kind, Kind::LParen | Kind::LBrack | Kind::LBrace) {
             if open.len() >= MAX_NESTING {
                 return Err(too_deep(token.span.start));
             }
             open.push(token);
-            return Ok(());
         }
-        Kind::RParen => Kind::LParen,
-        Kind::RBrack => Kind::LBrack,
-        Kind::RBrace => Kind::LBrace,
-        _ => return Ok(()),
+        return Ok(());
     };
     match open.pop() {
         Some(opener) if opener.kind == expected_opener => Ok(()),
@@ -631,6 +627,11 @@ mod tests {
             " and ",
             " exists ",
             "@edition(\"2022.1\")\n",
+            "\"${ ( }\"",
+            "\"${ a) }\"",
+            "\"${ f(x: [1]) }\"",
+            "${",
+            "}\"",
         ];
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut next = |n: usize| {

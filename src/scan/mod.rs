@@ -72,6 +72,16 @@ impl Kind {
         )
     }
 
+    /// The opening bracket a closing one pairs with; `None` for every other kind.
+    pub fn opener(self) -> Option<Kind> {
+        match self {
+            Kind::RParen => Some(Kind::LParen),
+            Kind::RBrack => Some(Kind::LBrack),
+            Kind::RBrace => Some(Kind::LBrace),
+            _ => None,
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             Kind::Ident => "identifier",

@@ -3,13 +3,15 @@
 
 use memchr::memchr3;
 
-use super::{Kind, MAX_NESTING, ScanError, scan_plain, skip_whitespace};
+use super::{Kind, MAX_NESTING, ScanError, Token, scan_plain, skip_whitespace};
+use crate::span::{Span, line_col};
 
 /// One level of string scanning: inside the quotes, or inside a `${…}` of a string.
 enum Frame {
     Text,
+    /// The brackets opened inside this interpolation are `brackets[base..]`.
     Interpolation {
-        open_braces: usize,
+        base: usize,
         regex_allowed: bool,
     },
 }
@@ -39,7 +41,9 @@ pub fn scan_string(src: &str, start: usize) -> Result<(usize, bool), ScanError> 
     interpolated_string(src, start, pos)
 }
 
-/// The rest of a string from its first `${` at `pos`, with the frame stack.
+/// The rest of a string from its first `${` at `pos`, with the frame stack. The embedded
+/// expressions are code: their brackets must pair up inside each `${…}` (the parser reads
+/// each one as a whole expression).
 fn interpolated_string(
     src: &str,
     start: usize,
@@ -47,11 +51,17 @@ fn interpolated_string(
 ) -> Result<(usize, bool), ScanError> {
     let bytes = src.as_bytes();
     let mut stack = vec![Frame::Text];
+    let mut brackets: Vec<Token> = Vec::new();
     let mut interpolated = false;
     let unterminated = |opening: usize| ScanError::new(opening, "unterminated string");
     let mut openings = vec![start];
 
-    while let Some(frame) = stack.last_mut() {
+    loop {
+        // Strings, interpolations and the brackets inside them share one nesting limit.
+        let depth = stack.len() + brackets.len();
+        let Some(frame) = stack.last_mut() else {
+            break;
+        };
         match frame {
             Frame::Text => {
                 let Some(off) = memchr3(b'"', b'\\', b'$', &bytes[pos..]) else {
@@ -70,13 +80,13 @@ fn interpolated_string(
                     b'\\' => pos = escape_end(src, pos)?,
                     _ => match bytes.get(pos + 1) {
                         Some(b'{') => {
-                            if stack.len() >= MAX_NESTING {
+                            if depth >= MAX_NESTING {
                                 return Err(too_deep(pos));
                             }
                             interpolated = true;
                             pos += 2;
                             stack.push(Frame::Interpolation {
-                                open_braces: 0,
+                                base: brackets.len(),
                                 regex_allowed: true,
                             });
                         }
@@ -90,7 +100,7 @@ fn interpolated_string(
                 }
             }
             Frame::Interpolation {
-                open_braces,
+                base,
                 regex_allowed,
             } => {
                 pos = skip_whitespace(bytes, pos);
@@ -101,7 +111,7 @@ fn interpolated_string(
                     ));
                 };
                 if b == b'"' {
-                    if stack.len() >= MAX_NESTING {
+                    if depth >= MAX_NESTING {
                         return Err(too_deep(pos));
                     }
                     openings.push(pos);
@@ -110,15 +120,28 @@ fn interpolated_string(
                     continue;
                 }
                 let (kind, end) = scan_plain(src, pos, *regex_allowed)?;
-                match kind {
-                    Kind::LBrace => *open_braces += 1,
-                    Kind::RBrace if *open_braces == 0 => {
-                        stack.pop();
-                        pos = end;
-                        continue;
+                let token = Token {
+                    kind,
+                    span: Span::new(pos, end),
+                };
+                if let Some(opener) = kind.opener() {
+                    if brackets.len() == *base {
+                        if kind == Kind::RBrace {
+                            stack.pop();
+                            pos = end;
+                            continue;
+                        }
+                        return Err(interpolation_mismatch(src, token, None));
                     }
-                    Kind::RBrace => *open_braces -= 1,
-                    _ => {}
+                    match brackets.pop() {
+                        Some(open) if open.kind == opener => {}
+                        open => return Err(interpolation_mismatch(src, token, open)),
+                    }
+                } else if matches!(kind, Kind::LParen | Kind::LBrack | Kind::LBrace) {
+                    if depth >= MAX_NESTING {
+                        return Err(too_deep(pos));
+                    }
+                    brackets.push(token);
                 }
                 if kind != Kind::Comment {
                     *regex_allowed = !kind.ends_operand();
@@ -130,6 +153,29 @@ fn interpolated_string(
     Ok((pos, interpolated))
 }
 
+/// A closing bracket inside `${…}` that closes nothing opened there, or the wrong bracket.
+pub(super) fn interpolation_mismatch(src: &str, closer: Token, opener: Option<Token>) -> ScanError {
+    let innermost = match opener {
+        Some(opener) => {
+            let at = line_col(src, opener.span.start);
+            format!(
+                "the innermost open bracket is {} at line {}, column {}",
+                opener.kind.describe(),
+                at.line,
+                at.column
+            )
+        }
+        None => "nothing is open inside this `${…}`".to_string(),
+    };
+    ScanError::new(
+        closer.span.start,
+        format!(
+            "unexpected {} in an interpolation: {innermost}",
+            closer.kind.describe()
+        ),
+    )
+}
+
 pub(super) fn too_deep(offset: usize) -> ScanError {
     ScanError::new(
         offset,
@@ -137,7 +183,7 @@ pub(super) fn too_deep(offset: usize) -> ScanError {
     )
 }
 
-fn next_char_len(src: &str, pos: usize) -> usize {
+pub(super) fn next_char_len(src: &str, pos: usize) -> usize {
     src[pos..].chars().next().map_or(0, char::len_utf8)
 }
 
@@ -173,7 +219,7 @@ fn byte_escapes_end(bytes: &[u8], start: usize) -> Result<usize, ScanError> {
     }
 }
 
-fn escape_end(src: &str, pos: usize) -> Result<usize, ScanError> {
+pub(super) fn escape_end(src: &str, pos: usize) -> Result<usize, ScanError> {
     let bytes = src.as_bytes();
     match bytes.get(pos + 1) {
         Some(b'n' | b'r' | b't' | b'\\' | b'"') => Ok(pos + 2),
@@ -194,5 +240,50 @@ fn escape_end(src: &str, pos: usize) -> Result<usize, ScanError> {
             ))
         }
         None => Err(ScanError::new(pos, "unterminated string")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn end(src: &str) -> Result<usize, String> {
+        scan_string(src, 0)
+            .map(|(end, _)| end)
+            .map_err(|e| format!("{}: {}", e.offset, e.message))
+    }
+
+    /// §5.1: each `${…}` holds a whole expression, so its brackets pair up inside it.
+    #[test]
+    fn brackets_inside_interpolations_pair_up() {
+        let ok = r#""${ [1, 2] } ${ {a: (1 + 2)}.a } ${ "${ f(x: 1) }" }" tail"#;
+        assert_eq!(end(ok), Ok(ok.len() - 5));
+        assert_eq!(
+            end(r#""${ string(v: x} bar""#),
+            Err("15: unexpected `}` in an interpolation: the innermost open bracket is `(` at line 1, column 11".into())
+        );
+        assert_eq!(
+            end(r#""${ a) }""#),
+            Err("5: unexpected `)` in an interpolation: nothing is open inside this `${…}`".into())
+        );
+        assert_eq!(
+            end(r#""${ [a) }""#),
+            Err("6: unexpected `)` in an interpolation: the innermost open bracket is `[` at line 1, column 5".into())
+        );
+        // Braces of a record close it, not the interpolation.
+        assert_eq!(end(r#""${ {a: 1} }""#), Ok(13));
+    }
+
+    /// Strings, interpolations and the brackets inside them share one nesting limit.
+    #[test]
+    fn brackets_inside_interpolations_count_toward_the_limit() {
+        let deep = format!(
+            "\"${{ {}1{} }}\"",
+            "(".repeat(MAX_NESTING),
+            ")".repeat(MAX_NESTING)
+        );
+        assert!(end(&deep).unwrap_err().contains("nesting deeper than 1024"));
+        let fits = format!("\"${{ {}1{} }}\"", "(".repeat(1000), ")".repeat(1000));
+        assert_eq!(end(&fits), Ok(fits.len()));
     }
 }
