@@ -1,5 +1,9 @@
 //! Profiling aid: `locate` over the benchmark corpus many times (`perf record` this).
 //! Prints the throughput of the loop alone, without generating the corpus.
+//!
+//!     cargo run --release --example locate_loop -- [ROUNDS]
+//!
+//! `FILES=N` sets how many scripts the corpus has (2000; 20 fit in the L2 cache).
 #[path = "../benches/corpus/mod.rs"]
 #[allow(dead_code)] // the profiler needs only part of the generator
 mod corpus;
@@ -9,7 +13,11 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(20);
-    let files = corpus::corpus(42, 2000);
+    let count = std::env::var("FILES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000);
+    let files = corpus::corpus(42, count);
     let bytes: usize = files.iter().map(String::len).sum();
     let started = std::time::Instant::now();
     let mut ok = 0;

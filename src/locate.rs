@@ -678,6 +678,74 @@ mod tests {
         assert!(checked > 2000);
     }
 
+    /// The shapes where the skim rebuilds tokens (§5.2 after a number or a dot, digit runs
+    /// inside words, operator runs before `~`) or trusts a mask (`|>`), nested in a call and
+    /// at the top level: the fast path must answer exactly as the token loop.
+    #[test]
+    fn skim_decisions_agree_with_the_token_loop() {
+        // A regex here holds `)`: read as a division instead, it would close the call.
+        let shapes = [
+            "1.5hand /)/",
+            "5mand /)/ + 1",
+            "1.5h / 2",
+            "1. / 2",
+            ".5and /)/",
+            "x.5 / 2",
+            "a.b / 2",
+            "return /)/",
+            "1h05m",
+            "1h5m / 2",
+            "x05",
+            "host01 / 2",
+            "1.05",
+            "0.5 / 1",
+            "00",
+            "1h2018-01-01T00:00:00",
+            "1h2018-01-01T00:00:00Z / 2",
+            "x2018-01-01",
+            "2018-01",
+            "2018-01-01T1:00",
+            "2018-01-0105",
+            "a =~ /)/",
+            "a <=~ b",
+            "a ==~ b",
+            "a ===~ /)/",
+            "a !=~ b",
+            "a !~ /)/",
+            "a |>=~ b",
+            "a <-=~ /)/",
+            "a ~ b",
+            "a | b",
+            "a || b",
+            "a |> b",
+            "a ! b",
+            "5µs / 2",
+            "5µx",
+            "5€",
+            "büro / 2",
+            "x\u{2028}y",
+            "<- / 2",
+            "a - /)/",
+            "f(x) / 2",
+            "\"s\" / 2",
+            "/)/ / 2",
+        ];
+        for shape in shapes {
+            for text in [
+                format!("option task = {{name: \"a\", every: 1h}}\nf(x: {shape})\n"),
+                format!("option task = {{name: \"a\", every: 1h}}\ny = {shape}\n"),
+                format!("option task = {{name: \"a\", every: 1h}}\ns = \"${{ {shape} }}\"\n"),
+            ] {
+                let cause = |e: LocateError| (e.code, e.offset);
+                assert_eq!(
+                    locate_with(&text, true).map_err(cause),
+                    locate_with(&text, false).map_err(cause),
+                    "{text}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn import_after_a_statement() {
         let src = "option task = {name: \"a\", every: 1h}\nimport \"math\"\n";

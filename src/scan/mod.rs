@@ -6,6 +6,7 @@
 //! with an explicit stack, so hostile nesting costs heap, never call stack.
 
 mod classify;
+mod events;
 mod lexemes;
 mod skip;
 mod strings;
@@ -408,8 +409,9 @@ pub(crate) fn number_token(src: &str, start: usize) -> Result<(Kind, usize), Sca
             format!("`{shown}` is not a number: a nonzero value cannot start with 0"),
         ));
     }
+    // A date-time is `YYYY-MM-DD`, then maybe `T` and a time.
     if kind == Kind::DateTime
-        && text.contains('T')
+        && bytes.get(start + 10) == Some(&b'T')
         && !text.ends_with('Z')
         && !text[text.len() - 6..].starts_with(['+', '-'])
     {
@@ -439,6 +441,17 @@ fn unreachable_class(src: &str, start: usize) -> Result<(), ScanError> {
             &src[start..start + 1]
         ),
     ))
+}
+
+/// Whether `c` may be part of an identifier (§5.4), with Latin-1 (`µ`, `ü`) answered
+/// without the Unicode tables.
+pub(crate) fn is_alphabetic(c: char) -> bool {
+    match c as u32 {
+        0..0x80 => c.is_ascii_alphabetic(),
+        0xaa | 0xb5 | 0xba | 0xc0..=0xd6 | 0xd8..=0xf6 | 0xf8..=0xff => true,
+        0x80..0x100 => false,
+        _ => c.is_alphabetic(),
+    }
 }
 
 /// An identifier with non-ASCII letters (`αβ`, `büro`), or an illegal character.
@@ -564,6 +577,13 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn latin1_letters_match_the_unicode_tables() {
+        for c in (0..0x300u32).filter_map(char::from_u32) {
+            assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
         }
     }
 
