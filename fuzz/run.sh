@@ -5,12 +5,12 @@
 #
 #   fuzz/run.sh TARGET [SECONDS] [extra libFuzzer flags...]
 #
-# TARGET is scan_locate, update or check; SECONDS defaults to 300. New inputs go to
+# TARGET is scan_locate, update, check or skim_agrees; SECONDS defaults to 300. New inputs go to
 # fuzz/corpus/TARGET, crashes to fuzz/artifacts/TARGET (both git-ignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-target=${1:?usage: fuzz/run.sh scan_locate|update|check [SECONDS] [libFuzzer flags...]}
+target=${1:?usage: fuzz/run.sh scan_locate|update|check|skim_agrees [SECONDS] [libFuzzer flags...]}
 seconds=${2:-300}
 shift $(($# < 2 ? $# : 2))
 
@@ -27,7 +27,8 @@ seeds=fuzz/corpus/seeds.txt
 echo "seeds: $(tr ',' '\n' <"$seeds" | wc -l) files" >&2
 
 # cargo-fuzz passes nightly-only flags (-Cpasses=sancov-module, -Zsanitizer);
-# RUSTC_BOOTSTRAP=1 lets the stable compiler accept them. fluxtask is safe Rust, so the
+# RUSTC_BOOTSTRAP=1 lets the stable compiler accept them. fluxtask is safe Rust but for the
+# SIMD classifier's fixed-size loads, so the
 # address sanitizer is off (about twice the executions per second); set SANITIZER=address
 # to turn it on.
 export RUSTC_BOOTSTRAP=1

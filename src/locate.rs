@@ -102,6 +102,20 @@ pub fn locate(src: &str) -> Result<TaskRecord, LocateError> {
     locate_with(src, true).or_else(|_| locate_with(src, false))
 }
 
+/// The reference walk, token by token, with no skim: what the differential fuzz target
+/// (`fuzz/`, `skim_agrees`) holds the fast path against.
+#[doc(hidden)]
+pub fn locate_by_tokens(src: &str) -> Result<TaskRecord, LocateError> {
+    locate_with(src, false)
+}
+
+/// The fast walk alone: its refusals may be worded differently from `locate`'s, but they
+/// must come at the same place for the same reason.
+#[doc(hidden)]
+pub fn locate_by_skim(src: &str) -> Result<TaskRecord, LocateError> {
+    locate_with(src, true)
+}
+
 /// `fast`: skim code outside the record without tokens. Both ways find the same record or
 /// refuse at the same place for the same reason (tested below); the slow way is the
 /// reference.

@@ -123,6 +123,15 @@ pub fn located(src: &str) -> Result<TaskRecord, LocateError> {
     result
 }
 
+/// The fast walk (skimming code with block masks) and the token loop agree: the same record,
+/// or a refusal at the same offset for the same reason.
+pub fn skim_agrees(src: &str) {
+    let cause = |e: LocateError| (e.code, e.offset);
+    let fast = fluxtask::locate::locate_by_skim(src).map_err(cause);
+    let slow = fluxtask::locate::locate_by_tokens(src).map_err(cause);
+    assert_eq!(fast, slow, "the skim and the token loop disagree");
+}
+
 /// The spans of a located record describe the text they point at.
 pub fn record_shape(src: &str, record: &TaskRecord) {
     let (statement, braces) = (record.statement, record.braces);

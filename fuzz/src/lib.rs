@@ -52,4 +52,12 @@ pub mod targets {
         };
         invariants::diagnostics(src);
     }
+
+    /// Target 4: the fast path of `locate` against the token loop, on any text. Block edges
+    /// fall everywhere, since inputs have every length.
+    pub fn skim_agrees(data: &[u8]) {
+        if let Ok(src) = std::str::from_utf8(data) {
+            invariants::skim_agrees(src);
+        }
+    }
 }
