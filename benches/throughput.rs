@@ -12,6 +12,8 @@ use fluxtask::payload::{self, Mode, TaskFields};
 use fluxtask::{check, diff, locate, update};
 
 fn scan_and_locate(c: &mut Criterion) {
+    // FLUXTASK_CLASSIFIER=portable|avx2 measures a slower classifier than this CPU's best.
+    eprintln!("block classifier: {}", fluxtask::scan::classifier_name());
     let files = corpus::corpus(42, 2000);
     let bytes: usize = files.iter().map(String::len).sum();
     let mut group = c.benchmark_group("corpus-2000");

@@ -3,7 +3,8 @@
 //!
 //!     cargo run --release --example locate_loop -- [ROUNDS]
 //!
-//! `FILES=N` sets how many scripts the corpus has (2000; 20 fit in the L2 cache).
+//! `FILES=N` sets how many scripts the corpus has (2000; 20 fit in the L2 cache);
+//! `FLUXTASK_CLASSIFIER=portable|avx2|avx512` picks the block classifier.
 #[path = "../benches/corpus/mod.rs"]
 #[allow(dead_code)] // the profiler needs only part of the generator
 mod corpus;
@@ -29,5 +30,6 @@ fn main() {
     }
     let seconds = started.elapsed().as_secs_f64();
     let mib_s = (bytes * rounds) as f64 / seconds / (1 << 20) as f64;
-    println!("{ok} records located, {mib_s:.0} MiB/s");
+    let classifier = fluxtask::scan::classifier_name();
+    println!("{ok} records located, {mib_s:.0} MiB/s ({classifier} classifier)");
 }

@@ -240,13 +240,36 @@ pub enum Classifier {
 }
 
 impl Classifier {
-    /// The fastest implementation this CPU runs (looked up once per process).
+    /// The fastest implementation this CPU runs, looked up once per process. The environment
+    /// variable `FLUXTASK_CLASSIFIER` (`portable`, `avx2`, `avx512`) picks a slower one where
+    /// the CPU runs it, so that tests and benchmarks can cover every implementation on one
+    /// machine (as simdjson's `SIMDJSON_FORCE_IMPLEMENTATION` does).
     pub fn detect() -> Self {
-        static FASTEST: OnceLock<Classifier> = OnceLock::new();
-        *FASTEST.get_or_init(|| {
-            let available = Self::available();
-            available.last().copied().unwrap_or(Classifier::Portable)
+        static CHOSEN: OnceLock<Classifier> = OnceLock::new();
+        *CHOSEN.get_or_init(|| {
+            let requested = std::env::var("FLUXTASK_CLASSIFIER").ok();
+            Self::choose(&Self::available(), requested.as_deref())
         })
+    }
+
+    /// `requested` if it is one of `available`, else the fastest of them.
+    fn choose(available: &[Classifier], requested: Option<&str>) -> Classifier {
+        available
+            .iter()
+            .copied()
+            .find(|c| Some(c.name()) == requested)
+            .or_else(|| available.last().copied())
+            .unwrap_or(Classifier::Portable)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Classifier::Portable => "portable",
+            #[cfg(target_arch = "x86_64")]
+            Classifier::Avx2 => "avx2",
+            #[cfg(target_arch = "x86_64")]
+            Classifier::Avx512 => "avx512",
+        }
     }
 
     /// Every implementation this CPU runs, slowest first.
@@ -532,6 +555,21 @@ mod tests {
         assert_eq!(of(|c| c.string), b"\"$\\");
         assert_eq!(of(|c| c.pipe), b"|");
         assert_eq!(of(|c| c.gt), b">");
+    }
+
+    #[test]
+    fn a_requested_classifier_is_used_only_where_the_cpu_runs_it() {
+        let all = Classifier::available();
+        for &c in &all {
+            assert_eq!(Classifier::choose(&all, Some(c.name())), c);
+        }
+        let fastest = *all.last().unwrap();
+        assert_eq!(Classifier::choose(&all, None), fastest);
+        assert_eq!(Classifier::choose(&all, Some("neon")), fastest);
+        assert_eq!(
+            Classifier::choose(&[Classifier::Portable], Some("avx512")),
+            Classifier::Portable
+        );
     }
 
     #[test]

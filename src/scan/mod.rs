@@ -15,6 +15,12 @@ use crate::span::Span;
 pub use skip::{SkipError, Until};
 pub use strings::scan_string;
 
+/// The block classifier the skim uses in this process (`portable`, `avx2` or `avx512`; see
+/// `classify.rs`), for benchmarks to report.
+pub fn classifier_name() -> &'static str {
+    classify::Classifier::detect().name()
+}
+
 /// Deeper nesting of brackets and interpolations than any real script needs: past this the
 /// input is refused with a message instead of growing without bound.
 pub const MAX_NESTING: usize = 1024;
