@@ -3,13 +3,15 @@
 //! A script that does not locate yields that one located error; otherwise every rule runs on
 //! the record and each finding points at the bytes it is about.
 
+use std::collections::HashMap;
+
 use crate::cron;
 use crate::duration::{check_every, check_offset};
 use crate::literal;
 use crate::locate::locate;
 use crate::record::{Property, Shape, TaskRecord, Value};
 use crate::report::{Diagnostic, Severity};
-use crate::span::Span;
+use crate::span::{LineIndex, Span};
 
 /// Rule codes, one per kind of finding. The FT00x/FT01x codes come from `locate`.
 pub mod code {
@@ -123,10 +125,15 @@ impl<'a> Rules<'a> {
                 Some("write every option in the record literal itself".into()),
             );
         }
-        let props = &self.record.properties;
-        for (i, p) in props.iter().enumerate() {
-            if let Some(first) = props[..i].iter().find(|q| q.key.name == p.key.name) {
-                let line = crate::span::line_col(self.src, first.key.span.start).line;
+        // A hostile record may hold a million keys: find first uses by hash and lines by
+        // index, never by rescanning.
+        let mut first_use: HashMap<&str, usize> = HashMap::new();
+        let mut lines: Option<LineIndex> = None;
+        for p in &self.record.properties {
+            let first = *first_use.entry(&p.key.name).or_insert(p.key.span.start);
+            if first != p.key.span.start {
+                let lines = lines.get_or_insert_with(|| LineIndex::new(self.src));
+                let line = lines.line_col(first).line;
                 self.warning(
                     code::DUPLICATE_KEY,
                     p.key.span,

@@ -201,6 +201,9 @@ fn locate_with(src: &str, fast: bool) -> Result<TaskRecord, LocateError> {
                 ));
             }
             (Pending::Record { start, mut tokens }, _) => {
+                if tokens.len() >= MAX_RECORD_TOKENS {
+                    return Err(record_too_large(token.span.start));
+                }
                 tokens.push(token);
                 if open.len() == 1 && token.kind == Kind::RBrace {
                     let record = record::parse(src, &tokens, start)
@@ -316,6 +319,21 @@ fn skip_error(src: &str, e: SkipError, multiline_string: Option<Span>) -> Locate
         SkipError::Mismatch { closer, opener } => mismatch(src, closer, opener),
         SkipError::Nesting(offset) => too_deep(offset),
     }
+}
+
+/// More tokens in the task record than any real one holds (a record has a few dozen): past
+/// this the script is refused, so that the record's tokens, properties and findings stay
+/// small whatever the input.
+pub const MAX_RECORD_TOKENS: usize = 65_536;
+
+fn record_too_large(offset: usize) -> LocateError {
+    fail(
+        ErrorCode::RecordSyntax,
+        offset,
+        format!(
+            "the task record holds more than {MAX_RECORD_TOKENS} tokens; refusing to read further (task options need a few dozen)"
+        ),
+    )
 }
 
 fn too_deep(offset: usize) -> LocateError {
@@ -758,6 +776,20 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn huge_records_are_refused_at_the_limit() {
+        let property = "k: 1, "; // four tokens: `k`, `:`, `1`, `,`
+        let fits = (MAX_RECORD_TOKENS - 2) / 4;
+        let src = format!("option task = {{{}}}\n", property.repeat(fits));
+        assert_eq!(locate(&src).unwrap().properties.len(), fits);
+        let src = format!("option task = {{{}}}\n", property.repeat(fits + 1));
+        // The token past the limit is the comma of the last property.
+        let at = "option task = {".len() + property.len() * fits + "k: 1".len();
+        let (code, offset, message) = err(&src);
+        assert_eq!((code, offset), (ErrorCode::RecordSyntax, at));
+        assert!(message.contains("more than 65536 tokens"), "{message}");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::span::{Span, line_bounds, line_col};
+use crate::span::{LineIndex, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -48,8 +48,9 @@ impl Style {
 }
 
 /// rustc-style: the message, the location, the source line with the span underlined.
-pub fn human(path: &str, src: &str, d: &Diagnostic, style: Style) -> String {
-    let at = line_col(src, d.span.start);
+/// `lines` indexes the script the diagnostic is about.
+pub fn human(path: &str, lines: &LineIndex, d: &Diagnostic, style: Style) -> String {
+    let at = lines.line_col(d.span.start);
     let color = match d.severity {
         Severity::Error => "1;31",
         Severity::Warning => "1;33",
@@ -68,7 +69,7 @@ pub fn human(path: &str, src: &str, d: &Diagnostic, style: Style) -> String {
         at.line,
         at.column
     ));
-    let (text, lead, width) = snippet(src, d.span);
+    let (text, lead, width) = snippet(lines, d.span);
     let bar = style.paint("1;34", "|");
     out.push_str(&format!("{pad} {bar}\n"));
     out.push_str(&format!(
@@ -93,10 +94,15 @@ pub fn human(path: &str, src: &str, d: &Diagnostic, style: Style) -> String {
 /// minified or generated line can be megabytes long.
 const CONTEXT: usize = 80;
 
+/// Longest stretch of the span itself that is shown and underlined, in characters.
+const MARKED: usize = 4 * CONTEXT;
+
 /// The source line around `span` (shortened with `…` when long), the whitespace that puts the
 /// caret under the span (tabs kept, wide characters counted double), and the caret width.
-fn snippet(src: &str, span: Span) -> (String, String, usize) {
-    let line = line_bounds(src, span.start);
+/// Reads only the characters it shows (and one more on each side), whatever the line's length.
+fn snippet(lines: &LineIndex, span: Span) -> (String, String, usize) {
+    let src = lines.text();
+    let line = lines.line_bounds(span.start);
     let start = span.start.clamp(line.start, line.end);
     let end = span.end.clamp(start, line.end);
     // Control characters (NUL, a lone CR, a BOM) would garble the terminal: show them as `�`.
@@ -107,19 +113,32 @@ fn snippet(src: &str, span: Span) -> (String, String, usize) {
             c
         }
     };
-    let before: Vec<char> = src[line.start..start].chars().map(visible).collect();
-    let after: Vec<char> = src[start..line.end].chars().map(visible).collect();
-    let marked = src[start..end].chars().count();
-    let skip = before.len().saturating_sub(CONTEXT);
-    let keep = after.len().min(marked.max(1) + CONTEXT);
-    let shown_before: String = before[skip..].iter().collect();
+    let mut before: Vec<char> = src[line.start..start]
+        .chars()
+        .rev()
+        .take(CONTEXT + 1)
+        .map(visible)
+        .collect();
+    let cut_before = before.len() > CONTEXT;
+    before.truncate(CONTEXT);
+    before.reverse();
+    let marked = src[start..end].chars().take(MARKED).count();
+    let keep = marked.max(1) + CONTEXT;
+    let after: Vec<char> = src[start..line.end]
+        .chars()
+        .take(keep + 1)
+        .map(visible)
+        .collect();
+    let cut_after = after.len() > keep;
+    let keep = keep.min(after.len());
+    let shown_before: String = before.iter().collect();
     let mut text = String::new();
-    if skip > 0 {
+    if cut_before {
         text.push('…');
     }
     text.push_str(&shown_before);
     text.extend(&after[..keep]);
-    if keep < after.len() {
+    if cut_after {
         text.push('…');
     }
     let mut lead: String = shown_before
@@ -132,7 +151,7 @@ fn snippet(src: &str, span: Span) -> (String, String, usize) {
             }
         })
         .collect();
-    if skip > 0 {
+    if cut_before {
         lead.insert(0, ' ');
     }
     let shown_mark: String = after[..marked.min(keep)].iter().collect();
@@ -140,8 +159,8 @@ fn snippet(src: &str, span: Span) -> (String, String, usize) {
 }
 
 /// `path:line:col: CODE message`
-pub fn concise(path: &str, src: &str, d: &Diagnostic) -> String {
-    let at = line_col(src, d.span.start);
+pub fn concise(path: &str, lines: &LineIndex, d: &Diagnostic) -> String {
+    let at = lines.line_col(d.span.start);
     let mut line = format!("{path}:{}:{}: {} {}", at.line, at.column, d.code, d.message);
     if let Some(help) = &d.help {
         line.push_str(&format!(" (help: {help})"));
@@ -167,7 +186,12 @@ mod tests {
     fn human_underlines_the_span() {
         let src = "a = 1\n\tb: 1m;\n";
         assert_eq!(
-            human("x.flux", src, &diag(12, 13), Style { color: false }),
+            human(
+                "x.flux",
+                &LineIndex::new(src),
+                &diag(12, 13),
+                Style { color: false }
+            ),
             "error[FT001]: unexpected `;`\n --> x.flux:2:7\n  |\n2 | \tb: 1m;\n  | \t     ^\n  = help: remove it\n"
         );
     }
@@ -178,7 +202,7 @@ mod tests {
         let start = src.find(';').unwrap();
         let out = human(
             "x.flux",
-            &src,
+            &LineIndex::new(&src),
             &diag(start, start + 1),
             Style { color: false },
         );
@@ -201,7 +225,7 @@ mod tests {
     fn wide_characters_count_double_for_the_caret() {
         let out = human(
             "x.flux",
-            "a = \"倉庫\";\n",
+            &LineIndex::new("a = \"倉庫\";\n"),
             &diag(12, 13),
             Style { color: false },
         );
@@ -218,7 +242,7 @@ mod tests {
     #[test]
     fn concise_is_one_line() {
         assert_eq!(
-            concise("x.flux", "ab;", &diag(2, 3)),
+            concise("x.flux", &LineIndex::new("ab;"), &diag(2, 3)),
             "x.flux:1:3: FT001 unexpected `;` (help: remove it)"
         );
     }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use fluxtask::check::check;
 use fluxtask::report::{self, Style};
+use fluxtask::span::LineIndex;
 
 fn fixture_pairs() -> Vec<(String, String, String)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/check");
@@ -46,7 +47,7 @@ fn each_rule_trips_on_its_fixture_and_passes_its_near_miss() {
             .map(|d| {
                 report::human(
                     &format!("{stem}.trip.flux"),
-                    &trip,
+                    &LineIndex::new(&trip),
                     d,
                     Style { color: false },
                 )

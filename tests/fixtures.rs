@@ -7,6 +7,7 @@ use fluxtask::diff;
 use fluxtask::overrides::{Overrides, RawOverrides};
 use fluxtask::payload::{self, Mode, Status, TaskFields};
 use fluxtask::report::{self, Style};
+use fluxtask::span::LineIndex;
 use fluxtask::update::{UpdateError, update};
 
 fn fixtures(folder: &str) -> Vec<(String, String)> {
@@ -119,7 +120,7 @@ fn invalid_fixture_errors() {
         let rendered = match update(&src, &Overrides::default()) {
             Err(UpdateError::Locate(e)) => report::human(
                 &format!("{name}.flux"),
-                &src,
+                &LineIndex::new(&src),
                 &e.diagnostic(),
                 Style { color: false },
             ),

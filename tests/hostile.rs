@@ -346,6 +346,74 @@ fn a_million_nested_interpolations() {
     deep_nesting_is_refused("\"${", 1541);
 }
 
+/// A record of 16 000 keys named `k` on one line is within the record limit: every
+/// duplicate is reported with its column (the last one 96 000 bytes along the line), and the
+/// snippets show only the neighbourhood of each.
+#[test]
+fn sixteen_thousand_duplicate_keys_on_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = 16_000;
+    let src = format!(
+        "option task = {{name: \"a\", every: 1h, {}}}\n",
+        "k: 1, ".repeat(keys)
+    );
+    write(dir.path(), "dups.flux", src.as_bytes());
+    let last_column = src.rfind("k:").unwrap() + 1;
+    // The first `k` is an unknown key, every later one a duplicate: warnings, exit 0.
+    let summary = format!("fluxtask: 0 errors and {keys} warnings in 1 file checked\n");
+    let (code, stdout, stderr) = run(dir.path(), &["check", "--format", "concise", "dups.flux"]);
+    assert_eq!((code, stderr.as_str()), (0, summary.as_str()));
+    assert_eq!(stdout.lines().count(), keys);
+    assert_eq!(
+        stdout.lines().last().unwrap(),
+        format!(
+            "dups.flux:1:{last_column}: FT070 duplicate key `k`: the server silently uses the first one (line 1) (help: delete one of them)"
+        )
+    );
+    let (code, stdout, _) = run(dir.path(), &["check", "dups.flux"]);
+    assert_eq!(code, 0);
+    assert_eq!(stdout.matches("warning[FT070]").count(), keys - 1);
+    // The snippet shows 80 characters before the key and the rest of the line after it.
+    let start = last_column - 1;
+    let expected_tail = format!(
+        " --> dups.flux:1:{last_column}\n  |\n1 | …{}{}\n  | {}^\n  = help: delete one of them\n\n",
+        &src[start - 80..start],
+        src[start..].trim_end(),
+        " ".repeat(81)
+    );
+    assert!(
+        stdout.ends_with(&expected_tail),
+        "{}",
+        &stdout[stdout.len() - 400..]
+    );
+}
+
+/// Past 65 536 tokens the record is refused, so its tokens, properties and findings stay
+/// small whatever the file holds.
+#[test]
+fn a_record_of_a_million_keys_is_refused_at_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = format!("option task = {{{}}}\n", "k: 1, ".repeat(1_000_000));
+    write(dir.path(), "huge.flux", src.as_bytes());
+    // Token 65 537 is the comma of key 16 384.
+    let column = "option task = {".len() + 6 * 16_383 + "k: 1".len() + 1;
+    let (code, stdout, stderr) = run(dir.path(), &["check", "--format", "concise", "huge.flux"]);
+    assert_eq!(
+        (code, stdout.as_str(), stderr.as_str()),
+        (
+            1,
+            format!("huge.flux:1:{column}: FT013 the task record holds more than 65536 tokens; refusing to read further (task options need a few dozen)\n").as_str(),
+            "fluxtask: 1 error and 0 warnings in 1 file checked\n"
+        )
+    );
+    let (code, _, stderr) = run(dir.path(), &["update", "huge.flux", "--every", "2h"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.starts_with("error[FT013]: the task record holds more than 65536 tokens"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn unterminated_string_at_end_of_file() {
     let dir = tempfile::tempdir().unwrap();

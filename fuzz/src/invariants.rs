@@ -8,7 +8,7 @@ use fluxtask::overrides::{OffsetChange, Overrides, RawOverrides};
 use fluxtask::record::{Shape, TaskRecord};
 use fluxtask::report::{self, Severity, Style};
 use fluxtask::scan::{Kind, Lexer};
-use fluxtask::span::{Span, line_col};
+use fluxtask::span::{LineIndex, Span, line_col};
 use fluxtask::update::{UpdateError, update};
 
 /// Bytes the Flux scanner skips between tokens.
@@ -526,14 +526,15 @@ pub fn diagnostics(src: &str) {
             "diagnostics out of order"
         );
     }
+    let lines = LineIndex::new(src);
     for d in &found {
         assert_span(src, d.span, d.code);
         assert!(!d.message.is_empty(), "{} without a message", d.code);
         for color in [false, true] {
-            let human = report::human("fuzz.flux", src, d, Style { color });
+            let human = report::human("fuzz.flux", &lines, d, Style { color });
             assert!(human.contains(d.code), "the report omits the code");
         }
-        let concise = report::concise("fuzz.flux", src, d);
+        let concise = report::concise("fuzz.flux", &lines, d);
         assert!(
             concise.contains(d.code),
             "the concise report omits the code"

@@ -10,8 +10,8 @@ use crate::check::check;
 use crate::files::ReadError;
 use crate::locate::ErrorCode;
 use crate::report::{self, Diagnostic, Severity, Style};
+use crate::span::LineIndex;
 use crate::span::Span;
-use crate::span::line_col;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -172,6 +172,7 @@ fn check_one(input: &Input, format: Format, style: Style) -> FileReport {
             return report;
         }
     };
+    let lines = LineIndex::new(&src);
     for d in findings {
         match d.severity {
             Severity::Error => report.errors += 1,
@@ -181,26 +182,28 @@ fn check_one(input: &Input, format: Format, style: Style) -> FileReport {
             Format::Human => {
                 report
                     .rendered
-                    .push_str(&report::human(&path, &src, &d, style));
+                    .push_str(&report::human(&path, &lines, &d, style));
                 report.rendered.push('\n');
             }
             Format::Concise => {
-                report.rendered.push_str(&report::concise(&path, &src, &d));
+                report
+                    .rendered
+                    .push_str(&report::concise(&path, &lines, &d));
                 report.rendered.push('\n');
             }
             Format::Github => {
-                report.rendered.push_str(&github(&path, &src, &d));
+                report.rendered.push_str(&github(&path, &lines, &d));
                 report.rendered.push('\n');
             }
-            Format::Json => report.json.push(json_finding(&path, &src, &d)),
+            Format::Json => report.json.push(json_finding(&path, &lines, &d)),
         }
     }
     report
 }
 
-fn json_finding(path: &str, src: &str, d: &Diagnostic) -> serde_json::Value {
-    let start = line_col(src, d.span.start);
-    let end = line_col(src, d.span.end);
+fn json_finding(path: &str, lines: &LineIndex, d: &Diagnostic) -> serde_json::Value {
+    let start = lines.line_col(d.span.start);
+    let end = lines.line_col(d.span.end);
     json!({
         "path": path,
         "code": d.code,
@@ -216,9 +219,9 @@ fn json_finding(path: &str, src: &str, d: &Diagnostic) -> serde_json::Value {
 }
 
 /// `::error file=…,line=…,col=…::message`, escaped as the runner expects.
-fn github(path: &str, src: &str, d: &Diagnostic) -> String {
-    let start = line_col(src, d.span.start);
-    let end = line_col(src, d.span.end);
+fn github(path: &str, lines: &LineIndex, d: &Diagnostic) -> String {
+    let start = lines.line_col(d.span.start);
+    let end = lines.line_col(d.span.end);
     let mut message = d.message.clone();
     if let Some(help) = &d.help {
         message.push_str(&format!(" (help: {help})"));

@@ -15,6 +15,7 @@ use crate::overrides::{Overrides, RawOverrides};
 use crate::payload::{self, DataSource, TaskFields};
 use crate::reconcile::{TaskPlan, plan};
 use crate::report::{self, Severity, Style};
+use crate::span::LineIndex;
 use crate::update::{UpdateError, update};
 use crate::{diff, files, literal, locate};
 
@@ -81,8 +82,9 @@ fn desired_script(
     let findings = check(&output);
     let style = Style { color: err_color };
     if findings.iter().any(|d| d.severity == Severity::Error) {
+        let lines = LineIndex::new(&output);
         for d in &findings {
-            err!("{}", report::human(&shown, &output, d, style));
+            err!("{}", report::human(&shown, &lines, d, style));
         }
         errln!("fluxtask: {shown}: the server would refuse this script; no plan");
         return Err(Reported);

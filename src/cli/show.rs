@@ -9,7 +9,7 @@ use crate::literal;
 use crate::locate::locate;
 use crate::record::{Shape, TaskRecord};
 use crate::report::{self, Style};
-use crate::span::{LineCol, line_col};
+use crate::span::{LineCol, LineIndex, line_col};
 
 /// The options as the server would read them: the first occurrence of each key, the value's
 /// source text (strings decoded).
@@ -71,7 +71,12 @@ pub fn run(args: &ShowArgs, color: ColorChoice) -> i32 {
                 let d = e.diagnostic();
                 err!(
                     "{}",
-                    report::human(&shown_as, &text, &d, Style { color: err_color })
+                    report::human(
+                        &shown_as,
+                        &LineIndex::new(&text),
+                        &d,
+                        Style { color: err_color }
+                    )
                 );
                 failed = true;
             }

@@ -8,6 +8,7 @@ use crate::overrides::Overrides;
 use crate::payload::{self, Mode, TaskFields};
 use crate::record::TaskRecord;
 use crate::report::{self, Style};
+use crate::span::LineIndex;
 use crate::update::{UpdateError, update};
 use crate::{diff, files};
 
@@ -177,7 +178,12 @@ fn run_one(
             let diagnostic = e.diagnostic();
             err!(
                 "{}",
-                report::human(&shown, &text, &diagnostic, Style { color: err_color })
+                report::human(
+                    &shown,
+                    &LineIndex::new(&text),
+                    &diagnostic,
+                    Style { color: err_color },
+                )
             );
         }
         UpdateError::Internal(message) => print_error(err_color, Some(&shown), &message),
