@@ -9,6 +9,8 @@ use std::hint::black_box;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fluxtask::overrides::{Overrides, RawOverrides};
 use fluxtask::payload::{self, Mode, TaskFields};
+use fluxtask::report::{self, Style};
+use fluxtask::span::LineIndex;
 use fluxtask::{check, diff, locate, update};
 
 fn scan_and_locate(c: &mut Criterion) {
@@ -110,5 +112,30 @@ fn full_update(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, scan_and_locate, full_update);
+/// Many findings in one file: a record of 16 000 keys named `k` on one line (16 000
+/// warnings), checked and rendered as people read them. Each finding must cost the same
+/// wherever it is on the line.
+fn many_findings(c: &mut Criterion) {
+    let keys = 16_000;
+    let src = format!(
+        "option task = {{name: \"a\", every: 1h, {}}}\n",
+        "k: 1, ".repeat(keys)
+    );
+    let mut group = c.benchmark_group("findings");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(keys as u64));
+    group.bench_function("check + render 16 000 findings on one line", |b| {
+        b.iter(|| {
+            let findings = check::check(black_box(&src));
+            let lines = LineIndex::new(&src);
+            findings
+                .iter()
+                .map(|d| report::human("k.flux", &lines, d, Style { color: false }).len())
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, scan_and_locate, full_update, many_findings);
 criterion_main!(benches);

@@ -211,6 +211,7 @@ pub fn hostile(bytes: usize) -> Vec<(&'static str, String)> {
             format!("{record}x = \"{}\"\n", "${y}".repeat(bytes / 4)),
         ),
         ("nested interpolations", "\"${".repeat(bytes / 3)),
+        // Refused at the record's token limit (65 536).
         (
             "many properties",
             format!(
