@@ -172,6 +172,10 @@ fn check_one(input: &Input, format: Format, style: Style) -> FileReport {
             return report;
         }
     };
+    if findings.is_empty() {
+        return report;
+    }
+    // Built only for files with findings: a clean file is read once, by the scanner.
     let lines = LineIndex::new(&src);
     for d in findings {
         match d.severity {
