@@ -19,6 +19,7 @@ hyperfine --warmup 3 --runs 20 -N --export-markdown check.md \
 
 hyperfine --warmup 5 --runs 50 -N --export-markdown update.md \
     -n "cat one file" "cat $typical" \
+    -n "fluxtask update one file (diff)" "$bin update $typical --every 2h --offset 5m" \
     -n "fluxtask update one file (diff + payload)" "$bin update $typical --every 2h --offset 5m --payload body.json"
 
 hyperfine --warmup 1 --runs 5 -N --export-markdown large.md \
