@@ -138,7 +138,7 @@ fn locate_with(src: &str, fast: bool) -> Result<TaskRecord, LocateError> {
         }
         if token.kind == Kind::Comment {
             if let Pending::Record { tokens, .. } = &mut pending {
-                tokens.push(token);
+                push_record_token(tokens, token)?;
             }
             continue;
         }
@@ -201,10 +201,7 @@ fn locate_with(src: &str, fast: bool) -> Result<TaskRecord, LocateError> {
                 ));
             }
             (Pending::Record { start, mut tokens }, _) => {
-                if tokens.len() >= MAX_RECORD_TOKENS {
-                    return Err(record_too_large(token.span.start));
-                }
-                tokens.push(token);
+                push_record_token(&mut tokens, token)?;
                 if open.len() == 1 && token.kind == Kind::RBrace {
                     let record = record::parse(src, &tokens, start)
                         .map_err(|e| fail(ErrorCode::RecordSyntax, e.offset, e.message))?;
@@ -321,19 +318,24 @@ fn skip_error(src: &str, e: SkipError, multiline_string: Option<Span>) -> Locate
     }
 }
 
-/// More tokens in the task record than any real one holds (a record has a few dozen): past
-/// this the script is refused, so that the record's tokens, properties and findings stay
+/// More tokens and comments in the task record than any real one holds (a record has a few
+/// dozen): past this the script is refused, so that the record's tokens, properties and findings stay
 /// small whatever the input.
 pub const MAX_RECORD_TOKENS: usize = 65_536;
 
-fn record_too_large(offset: usize) -> LocateError {
-    fail(
-        ErrorCode::RecordSyntax,
-        offset,
-        format!(
-            "the task record holds more than {MAX_RECORD_TOKENS} tokens; refusing to read further (task options need a few dozen)"
-        ),
-    )
+/// Keeps a token (or comment) of the record for `record::parse`, up to the limit.
+fn push_record_token(tokens: &mut Vec<Token>, token: Token) -> Result<(), LocateError> {
+    if tokens.len() >= MAX_RECORD_TOKENS {
+        return Err(fail(
+            ErrorCode::RecordSyntax,
+            token.span.start,
+            format!(
+                "the task record holds more than {MAX_RECORD_TOKENS} tokens and comments; refusing to read further (task options need a few dozen)"
+            ),
+        ));
+    }
+    tokens.push(token);
+    Ok(())
 }
 
 fn too_deep(offset: usize) -> LocateError {
@@ -790,6 +792,13 @@ mod tests {
         let (code, offset, message) = err(&src);
         assert_eq!((code, offset), (ErrorCode::RecordSyntax, at));
         assert!(message.contains("more than 65536 tokens"), "{message}");
+        // Comments count too: they are kept for the record's layout.
+        let comments = "//\n".repeat(MAX_RECORD_TOKENS);
+        let src = format!("option task = {{name: \"a\", every: 1h,\n{comments}}}\n");
+        let (code, offset, _) = err(&src);
+        // Nine tokens come before the comments: `{`, then `name: "a",` and `every: 1h,`.
+        let past = src.find("//").unwrap() + "//\n".len() * (MAX_RECORD_TOKENS - 9);
+        assert_eq!((code, offset), (ErrorCode::RecordSyntax, past));
     }
 
     #[test]

@@ -62,16 +62,27 @@ pub fn line_bounds(text: &str, offset: usize) -> Range<usize> {
     start..end
 }
 
-/// Line and column lookups for many offsets into one text, each in `O(log lines)` plus at
-/// most one block of bytes: a file with a million findings on one long line must not cost a
-/// million scans of that line (`line_col` is linear in the offset).
+/// Line and column lookups for many offsets into one text, each reading at most one block
+/// of bytes: a file with a million findings on one long line must not cost a million scans
+/// of that line (`line_col` is linear in the offset). The index keeps a few numbers per
+/// 4 KiB block, never one per line, so a file of newlines costs no more than any other.
 pub struct LineIndex<'a> {
     text: &'a str,
-    /// Offset of the first byte of every line.
-    line_starts: Vec<usize>,
-    /// UTF-8 continuation bytes before each `BLOCK`-byte block: characters between two
-    /// offsets are bytes minus continuation bytes.
-    continuations: Vec<usize>,
+    /// One entry per block, and one for the end of the text.
+    blocks: Vec<BlockStart>,
+}
+
+/// What is known at the first byte of a block.
+#[derive(Clone, Copy, Default)]
+struct BlockStart {
+    /// `\n` bytes before it.
+    newlines: usize,
+    /// UTF-8 continuation bytes before it: characters are bytes minus these.
+    continuations: usize,
+    /// Where the line holding it starts.
+    line_start: usize,
+    /// The first `\n` at or after it, or the length of the text.
+    next_newline: usize,
 }
 
 impl<'a> LineIndex<'a> {
@@ -79,19 +90,29 @@ impl<'a> LineIndex<'a> {
 
     pub fn new(text: &'a str) -> Self {
         let bytes = text.as_bytes();
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
-        let mut continuations = Vec::with_capacity(bytes.len() / Self::BLOCK + 1);
-        let mut seen = 0;
-        for block in bytes.chunks(Self::BLOCK) {
-            continuations.push(seen);
-            seen += count_continuations(block);
+        let count = bytes.len() / Self::BLOCK + 1;
+        let mut blocks = vec![BlockStart::default(); count];
+        for k in 1..count {
+            let previous = &bytes[(k - 1) * Self::BLOCK..k * Self::BLOCK];
+            let before = blocks[k - 1];
+            blocks[k] = BlockStart {
+                newlines: before.newlines + memchr::memchr_iter(b'\n', previous).count(),
+                continuations: before.continuations + count_continuations(previous),
+                line_start: memchr::memrchr(b'\n', previous)
+                    .map_or(before.line_start, |i| (k - 1) * Self::BLOCK + i + 1),
+                next_newline: 0,
+            };
         }
-        LineIndex {
-            text,
-            line_starts,
-            continuations,
+        // Backwards: a block without a newline passes on the next block's.
+        let mut next = bytes.len();
+        for k in (0..count).rev() {
+            let block = &bytes[k * Self::BLOCK..((k + 1) * Self::BLOCK).min(bytes.len())];
+            if let Some(i) = memchr::memchr(b'\n', block) {
+                next = k * Self::BLOCK + i;
+            }
+            blocks[k].next_newline = next;
         }
+        LineIndex { text, blocks }
     }
 
     pub fn text(&self) -> &'a str {
@@ -100,11 +121,14 @@ impl<'a> LineIndex<'a> {
 
     /// The same answer as `line_col(text, offset)`.
     pub fn line_col(&self, offset: usize) -> LineCol {
-        let offset = self.char_boundary(offset);
-        let line = self.line_starts.partition_point(|&start| start <= offset);
-        let start = self.line_starts[line - 1];
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let (block, piece) = self.block_to(offset);
+        let start = self.line_start(offset);
         LineCol {
-            line,
+            line: block.newlines + memchr::memchr_iter(b'\n', piece).count() + 1,
             column: offset
                 - start
                 - (self.continuations_before(offset) - self.continuations_before(start))
@@ -116,38 +140,39 @@ impl<'a> LineIndex<'a> {
     pub fn line_bounds(&self, offset: usize) -> Range<usize> {
         let bytes = self.text.as_bytes();
         let offset = offset.min(bytes.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset);
-        let start = self.line_starts[line - 1];
-        let mut end = self
-            .line_starts
-            .get(line)
-            .map_or(bytes.len(), |next| next - 1);
+        let start = self.line_start(offset);
+        let k = offset / Self::BLOCK;
+        let block_end = ((k + 1) * Self::BLOCK).min(bytes.len());
+        let mut end = match memchr::memchr(b'\n', &bytes[offset..block_end]) {
+            Some(i) => offset + i,
+            None => self
+                .blocks
+                .get(k + 1)
+                .map_or(bytes.len(), |b| b.next_newline),
+        };
         if end > start && bytes[end - 1] == b'\r' {
             end -= 1;
         }
         start..end
     }
 
-    fn char_boundary(&self, offset: usize) -> usize {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        offset
+    /// The entry of the block holding `offset`, and the bytes from that block's start to it.
+    fn block_to(&self, offset: usize) -> (BlockStart, &[u8]) {
+        let k = offset / Self::BLOCK;
+        (
+            self.blocks[k],
+            &self.text.as_bytes()[k * Self::BLOCK..offset],
+        )
+    }
+
+    fn line_start(&self, offset: usize) -> usize {
+        let (block, piece) = self.block_to(offset);
+        memchr::memrchr(b'\n', piece).map_or(block.line_start, |i| offset - piece.len() + i + 1)
     }
 
     fn continuations_before(&self, offset: usize) -> usize {
-        let block = offset / Self::BLOCK;
-        match self.continuations.get(block) {
-            Some(&before) => {
-                before + count_continuations(&self.text.as_bytes()[block * Self::BLOCK..offset])
-            }
-            // `offset` is the end of a text whose length is a multiple of BLOCK (or empty).
-            None => self.continuations.last().map_or(0, |&before| {
-                before
-                    + count_continuations(&self.text.as_bytes()[(block - 1) * Self::BLOCK..offset])
-            }),
-        }
+        let (block, piece) = self.block_to(offset);
+        block.continuations + count_continuations(piece)
     }
 }
 
@@ -165,7 +190,23 @@ mod tests {
     fn line_index_agrees_with_the_scans() {
         let long: String = "aµ€😀\r\n\n".repeat(700);
         let one_block = "é".repeat(LineIndex::BLOCK / 2);
-        for text in ["", "\n", "a", "ab\r\ncd\n", "µ\n\nx€", &long, &one_block] {
+        let long_line = format!(
+            "{}\r\n{}",
+            "x".repeat(3 * LineIndex::BLOCK),
+            "µ".repeat(LineIndex::BLOCK)
+        );
+        let newlines = "\n".repeat(2 * LineIndex::BLOCK + 1);
+        for text in [
+            "",
+            "\n",
+            "a",
+            "ab\r\ncd\n",
+            "µ\n\nx€",
+            &long,
+            &one_block,
+            &long_line,
+            &newlines,
+        ] {
             let index = LineIndex::new(text);
             for offset in 0..=text.len() + 2 {
                 assert_eq!(index.line_col(offset), line_col(text, offset), "{offset}");

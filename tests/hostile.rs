@@ -402,7 +402,7 @@ fn a_record_of_a_million_keys_is_refused_at_the_limit() {
         (code, stdout.as_str(), stderr.as_str()),
         (
             1,
-            format!("huge.flux:1:{column}: FT013 the task record holds more than 65536 tokens; refusing to read further (task options need a few dozen)\n").as_str(),
+            format!("huge.flux:1:{column}: FT013 the task record holds more than 65536 tokens and comments; refusing to read further (task options need a few dozen)\n").as_str(),
             "fluxtask: 1 error and 0 warnings in 1 file checked\n"
         )
     );
@@ -412,6 +412,63 @@ fn a_record_of_a_million_keys_is_refused_at_the_limit() {
         stderr.starts_with("error[FT013]: the task record holds more than 65536 tokens"),
         "{stderr}"
     );
+}
+
+/// Findings in a file of ten million lines, and a record of three million comment lines:
+/// both refused or reported in bounded memory (the line index keeps numbers per 4 KiB block,
+/// not per line; comments count toward the record limit).
+#[test]
+fn millions_of_lines_cost_no_memory_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let newlines = format!("option task = {{every: 1h}}\n{}", "\n".repeat(10_000_000));
+    write(dir.path(), "lines.flux", newlines.as_bytes());
+    let comments = format!(
+        "option task = {{name: \"a\", every: 1h,\n{}}}\n",
+        "//\n".repeat(3_000_000)
+    );
+    write(dir.path(), "comments.flux", comments.as_bytes());
+    let (code, stdout, _) = run(dir.path(), &["check", "--format", "concise", "lines.flux"]);
+    assert_eq!(
+        (code, stdout.as_str()),
+        (
+            1,
+            "lines.flux:1:15: FT020 missing required option `name` (help: add `name: \"…\"` to the record)\n"
+        )
+    );
+    let (code, stdout, _) = run(
+        dir.path(),
+        &["check", "--format", "concise", "comments.flux"],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stdout.starts_with(
+            "comments.flux:65529:1: FT013 the task record holds more than 65536 tokens and comments"
+        ),
+        "{stdout}"
+    );
+    match peak_rss_kib(dir.path(), &["check", "lines.flux", "comments.flux"]) {
+        // Both files are in memory at once (two threads): about 24 MB.
+        Some(peak) => assert!(peak < 40_000, "peak RSS {peak} KiB for two 10 MB files"),
+        None => eprintln!("NOTICE: /usr/bin/time is absent; peak memory not measured"),
+    }
+}
+
+/// Peak resident memory of `fluxtask ARGS`, from GNU time where it is installed.
+fn peak_rss_kib(dir: &Path, args: &[&str]) -> Option<u64> {
+    let bin = assert_cmd::cargo::cargo_bin("fluxtask");
+    let out = StdCommand::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(bin)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .last()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 #[test]
