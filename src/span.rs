@@ -219,6 +219,36 @@ mod tests {
         }
     }
 
+    /// Random texts of up to five blocks from pieces that straddle block edges.
+    #[test]
+    fn line_index_agrees_on_random_texts() {
+        let pieces = ["a", "\n", "\r\n", "\r", "µ", "😀", "\t", &"x".repeat(5000)];
+        let mut seed = 0x853c_49e6_748f_ea9bu64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..200 {
+            let mut text = String::new();
+            let length = next(5 * LineIndex::BLOCK);
+            while text.len() < length {
+                text.push_str(pieces[next(pieces.len())]);
+            }
+            let index = LineIndex::new(&text);
+            for _ in 0..50 {
+                let offset = next(text.len() + 1);
+                assert_eq!(index.line_col(offset), line_col(&text, offset), "{offset}");
+                assert_eq!(
+                    index.line_bounds(offset),
+                    line_bounds(&text, offset),
+                    "{offset}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn line_col_counts_characters() {
         let text = "ab\nµx\n";
