@@ -1,7 +1,6 @@
 //! `fluxtask check`: find `.flux` files, check them in parallel, report in sorted path order.
 
 use rayon::prelude::*;
-use serde_json::json;
 
 use super::inputs::{WalkOptions, collect_inputs};
 use super::output::{errln, out, outln};
@@ -34,7 +33,7 @@ pub const EXAMPLES: &str = "Examples:
 /// What one file came to, already rendered so the source text need not be kept.
 struct FileReport {
     rendered: String,
-    json: Vec<serde_json::Value>,
+    json: Vec<JsonFinding>,
     errors: usize,
     warnings: usize,
     unreadable: Option<(String, String)>,
@@ -60,7 +59,10 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> i32 {
     let mut json_findings = Vec::new();
     let mut json_unreadable: Vec<_> = walk_errors
         .iter()
-        .map(|(p, m)| json!({"path": p, "message": m}))
+        .map(|(path, message)| JsonUnreadable {
+            path: path.clone(),
+            message: message.clone(),
+        })
         .collect();
     let mut unreadable_files = walk_errors;
     for report in reports {
@@ -69,7 +71,10 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> i32 {
         out.push_str(&report.rendered);
         json_findings.extend(report.json);
         if let Some(failure) = report.unreadable {
-            json_unreadable.push(json!({"path": failure.0, "message": failure.1}));
+            json_unreadable.push(JsonUnreadable {
+                path: failure.0.clone(),
+                message: failure.1.clone(),
+            });
             unreadable_files.push(failure);
             unreadable += 1;
         }
@@ -87,14 +92,14 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> i32 {
     let checked = inputs.len() - unreadable;
     match args.format {
         Format::Json => {
-            let doc = json!({
-                "version": 1,
-                "files_checked": checked,
-                "errors": errors,
-                "warnings": warnings,
-                "diagnostics": json_findings,
-                "unreadable": json_unreadable,
-            });
+            let doc = JsonReport {
+                version: 1,
+                files_checked: checked,
+                errors,
+                warnings,
+                diagnostics: &json_findings,
+                unreadable: &json_unreadable,
+            };
             outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
         _ => out!("{out}"),
@@ -199,27 +204,59 @@ fn check_one(input: &Input, format: Format, style: Style) -> FileReport {
                 report.rendered.push_str(&github(&path, &lines, &d));
                 report.rendered.push('\n');
             }
-            Format::Json => report.json.push(json_finding(&path, &lines, &d)),
+            Format::Json => report.json.push(json_finding(&path, &lines, d)),
         }
     }
     report
 }
 
-fn json_finding(path: &str, lines: &LineIndex, d: &Diagnostic) -> serde_json::Value {
+/// `--format json`, field for field. Typed rather than `serde_json::Value`s: a file may
+/// have thousands of findings, and a map per finding costs kilobytes.
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    files_checked: usize,
+    errors: usize,
+    warnings: usize,
+    diagnostics: &'a [JsonFinding],
+    unreadable: &'a [JsonUnreadable],
+}
+
+#[derive(serde::Serialize)]
+struct JsonFinding {
+    path: String,
+    code: &'static str,
+    severity: Severity,
+    message: String,
+    help: Option<String>,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    span: Span,
+}
+
+#[derive(serde::Serialize)]
+struct JsonUnreadable {
+    path: String,
+    message: String,
+}
+
+fn json_finding(path: &str, lines: &LineIndex, d: Diagnostic) -> JsonFinding {
     let start = lines.line_col(d.span.start);
     let end = lines.line_col(d.span.end);
-    json!({
-        "path": path,
-        "code": d.code,
-        "severity": d.severity,
-        "message": d.message,
-        "help": d.help,
-        "line": start.line,
-        "column": start.column,
-        "end_line": end.line,
-        "end_column": end.column,
-        "span": {"start": d.span.start, "end": d.span.end},
-    })
+    JsonFinding {
+        path: path.to_string(),
+        code: d.code,
+        severity: d.severity,
+        message: d.message,
+        help: d.help,
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        span: d.span,
+    }
 }
 
 /// `::error file=…,line=…,col=…::message`, escaped as the runner expects.
