@@ -139,7 +139,7 @@ impl<'a> Rules<'a> {
                     p.key.span,
                     format!(
                         "duplicate key `{}`: the server silently uses the first one (line {line})",
-                        p.key.name
+                        shown_key(&p.key.name)
                     ),
                     Some("delete one of them".into()),
                 );
@@ -149,7 +149,7 @@ impl<'a> Rules<'a> {
                     p.key.span,
                     format!(
                         "unknown task option `{}`: the server ignores it",
-                        p.key.name
+                        shown_key(&p.key.name)
                     ),
                     suggestion(&p.key.name),
                 );
@@ -383,7 +383,21 @@ impl<'a> Rules<'a> {
 }
 
 /// "did you mean" for a misspelt or legacy key.
+/// A key as messages quote it: a generated or hostile key can be megabytes long, and the
+/// finding points at it anyway.
+fn shown_key(key: &str) -> String {
+    const LONGEST: usize = 64;
+    match key.char_indices().nth(LONGEST) {
+        Some((cut, _)) => format!("{}…", &key[..cut]),
+        None => key.to_string(),
+    }
+}
+
 fn suggestion(key: &str) -> Option<String> {
+    // Two edits from the longest known key (`concurrency`) is 13 characters, at most 52 bytes.
+    if key.len() > 52 {
+        return None;
+    }
     let legacy = match key {
         "delay" => Some("`delay` was renamed `offset`"),
         "interval" | "repeat" | "period" | "schedule" => Some("the schedule is `every` or `cron`"),
@@ -415,4 +429,31 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_keys_are_shortened_in_messages() {
+        let key = "k".repeat(100_000);
+        let src = format!("option task = {{name: \"a\", every: 1h, {key}: 1, {key}: 2}}\n");
+        let found = check(&src);
+        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        let shown = format!("{}…", "k".repeat(64));
+        assert_eq!(
+            messages,
+            [
+                format!("unknown task option `{shown}`: the server ignores it"),
+                format!("duplicate key `{shown}`: the server silently uses the first one (line 1)"),
+            ]
+        );
+        assert_eq!(found[0].help, None);
+        assert_eq!(shown_key("intervals"), "intervals");
+        assert_eq!(
+            suggestion("concurrenccy").as_deref(),
+            Some("did you mean `concurrency`?")
+        );
+    }
 }

@@ -1,6 +1,6 @@
 //! Stage 7: how problems read: rustc-style for people, one line for tools.
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthChar;
 
 use crate::span::{LineIndex, Span};
 
@@ -69,7 +69,7 @@ pub fn human(path: &str, lines: &LineIndex, d: &Diagnostic, style: Style) -> Str
         at.line,
         at.column
     ));
-    let (text, lead, width) = snippet(lines, d.span);
+    let (text, lead, carets) = snippet(lines, d.span);
     let bar = style.paint("1;34", "|");
     out.push_str(&format!("{pad} {bar}\n"));
     out.push_str(&format!(
@@ -78,7 +78,7 @@ pub fn human(path: &str, lines: &LineIndex, d: &Diagnostic, style: Style) -> Str
     ));
     out.push_str(&format!(
         "{pad} {bar} {lead}{}\n",
-        style.paint(color, &"^".repeat(width))
+        style.paint(color, &carets)
     ));
     if let Some(help) = &d.help {
         out.push_str(&format!(
@@ -94,13 +94,14 @@ pub fn human(path: &str, lines: &LineIndex, d: &Diagnostic, style: Style) -> Str
 /// minified or generated line can be megabytes long.
 const CONTEXT: usize = 80;
 
-/// Longest stretch of the span itself that is shown and underlined, in characters.
+/// Longest stretch of the span itself that is shown and underlined, in characters; a longer
+/// span is cut there with `…`.
 const MARKED: usize = 4 * CONTEXT;
 
 /// The source line around `span` (shortened with `…` when long), the whitespace that puts the
-/// caret under the span (tabs kept, wide characters counted double), and the caret width.
+/// caret under the span (tabs kept, wide characters counted double), and the carets.
 /// Reads only the characters it shows (and one more on each side), whatever the line's length.
-fn snippet(lines: &LineIndex, span: Span) -> (String, String, usize) {
+fn snippet(lines: &LineIndex, span: Span) -> (String, String, String) {
     let src = lines.text();
     let line = lines.line_bounds(span.start);
     let start = span.start.clamp(line.start, line.end);
@@ -122,8 +123,12 @@ fn snippet(lines: &LineIndex, span: Span) -> (String, String, usize) {
     let cut_before = before.len() > CONTEXT;
     before.truncate(CONTEXT);
     before.reverse();
-    let marked = src[start..end].chars().take(MARKED).count();
-    let keep = marked.max(1) + CONTEXT;
+    let marked = src[start..end].chars().take(MARKED + 1).count();
+    let keep = if marked > MARKED {
+        MARKED
+    } else {
+        marked.max(1) + CONTEXT
+    };
     let after: Vec<char> = src[start..line.end]
         .chars()
         .take(keep + 1)
@@ -154,8 +159,24 @@ fn snippet(lines: &LineIndex, span: Span) -> (String, String, usize) {
     if cut_before {
         lead.insert(0, ' ');
     }
-    let shown_mark: String = after[..marked.min(keep)].iter().collect();
-    (text, lead, shown_mark.width().max(1))
+    (text, lead, underline(&after[..marked.min(keep)]))
+}
+
+/// Carets under `marked`, as wide as it shows: two for a wide character, and a tab where it
+/// has one, so that what follows stays under its column whatever the tab stops.
+fn underline(marked: &[char]) -> String {
+    let carets: String = marked
+        .iter()
+        .map(|&c| match c {
+            '\t' => "\t".to_string(),
+            c => "^".repeat(c.width().unwrap_or(0)),
+        })
+        .collect();
+    if carets.contains('^') {
+        carets
+    } else {
+        format!("{carets}^")
+    }
 }
 
 /// `path:line:col: CODE message`
@@ -194,6 +215,35 @@ mod tests {
             ),
             "error[FT001]: unexpected `;`\n --> x.flux:2:7\n  |\n2 | \tb: 1m;\n  | \t     ^\n  = help: remove it\n"
         );
+    }
+
+    #[test]
+    fn tabs_inside_the_span_keep_the_carets_aligned() {
+        let src = "x = \"a\t\tb\" + 1\n";
+        let out = human(
+            "x.flux",
+            &LineIndex::new(src),
+            &diag(4, 10),
+            Style { color: false },
+        );
+        assert_eq!(
+            out,
+            "error[FT001]: unexpected `;`\n --> x.flux:1:5\n  |\n1 | x = \"a\t\tb\" + 1\n  |     ^^\t\t^^\n  = help: remove it\n"
+        );
+    }
+
+    #[test]
+    fn long_spans_are_cut_after_the_underlined_part() {
+        let src = format!("x = \"{}\"\n", "a".repeat(1000));
+        let out = human(
+            "x.flux",
+            &LineIndex::new(&src),
+            &diag(4, src.len() - 1),
+            Style { color: false },
+        );
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[3], format!("1 | x = \"{}…", "a".repeat(MARKED - 1)));
+        assert_eq!(lines[4], format!("  |     {}", "^".repeat(MARKED)));
     }
 
     #[test]
