@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the library tests (the classifier agreement test and the fast-path differential tests
-# among them) for 64-bit ARM under qemu, once with the NEON classifier and once with the
-# portable one. Needs the rustup target and Debian's cross linker and qemu:
+# among them) for 64-bit ARM under qemu with the NEON classifier, then the differential
+# tests (`locate::`) once more with the portable one. Needs the rustup target and Debian's cross linker and qemu:
 #
 #   rustup target add aarch64-unknown-linux-gnu
 #   apt-get install gcc-aarch64-linux-gnu qemu-user

@@ -62,8 +62,8 @@ pub fn line_bounds(text: &str, offset: usize) -> Range<usize> {
     start..end
 }
 
-/// Line and column lookups for many offsets into one text, each reading at most one block
-/// of bytes: a file with a million findings on one long line must not cost a million scans
+/// Line and column lookups for many offsets into one text, each reading parts of at most
+/// two blocks of bytes: a file with a million findings on one long line must not cost a million scans
 /// of that line (`line_col` is linear in the offset). The index keeps a few numbers per
 /// 4 KiB block, never one per line, so a file of newlines costs no more than any other.
 pub struct LineIndex<'a> {

@@ -252,7 +252,18 @@ impl Classifier {
         static CHOSEN: OnceLock<Classifier> = OnceLock::new();
         *CHOSEN.get_or_init(|| {
             let requested = std::env::var("FLUXTASK_CLASSIFIER").ok();
-            Self::choose(&Self::available(), requested.as_deref())
+            let available = Self::available();
+            let chosen = Self::choose(&available, requested.as_deref());
+            // A typo must not pass for a test of the slower path.
+            if let Some(requested) = requested.filter(|r| r != chosen.name()) {
+                let names: Vec<&str> = available.iter().map(|c| c.name()).collect();
+                eprintln!(
+                    "fluxtask: FLUXTASK_CLASSIFIER={requested} is not available on this CPU ({}); using {}",
+                    names.join(", "),
+                    chosen.name()
+                );
+            }
+            chosen
         })
     }
 
@@ -308,13 +319,14 @@ impl Classifier {
     pub fn with_classes<R>(self, block: &[u8; BLOCK], derive: impl FnOnce(Classes) -> R) -> R {
         match self {
             Classifier::Portable => derive(classify_portable(block)),
-            // SAFETY: `available` offers these only where the CPU supports them.
+            // SAFETY: `available` offers these only where the CPU supports them (NEON too: a
+            // target may be built without it).
             #[cfg(target_arch = "x86_64")]
             Classifier::Avx2 => unsafe { avx2::with_classes(block, derive) },
             #[cfg(target_arch = "x86_64")]
             Classifier::Avx512 => unsafe { avx512::with_classes(block, derive) },
             #[cfg(target_arch = "aarch64")]
-            Classifier::Neon => derive(neon::classify(block)),
+            Classifier::Neon => unsafe { neon::with_classes(block, derive) },
         }
     }
 }
@@ -540,10 +552,10 @@ mod neon {
     /// Bit `i` set where byte `i` of the four vectors has any of `bits`: the `movemask` NEON
     /// lacks. Each lane keeps its bit's weight (1, 2, … 128 within each 8 bytes); three rounds
     /// of adding neighbour lanes leave one mask byte per 8 bytes, in order.
+    #[target_feature(enable = "neon")]
     fn any(v: &[uint8x16_t; 4], bits: u8) -> u64 {
         const WEIGHTS: [u8; 16] = [1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128];
-        // SAFETY (all intrinsics here): NEON is part of every aarch64 target; the loads read
-        // 16-byte arrays.
+        // SAFETY: the loads read a 16-byte array.
         unsafe {
             let weights = vld1q_u8(WEIGHTS.as_ptr());
             let wanted = vdupq_n_u8(bits);
@@ -558,9 +570,14 @@ mod neon {
         }
     }
 
-    pub fn classify(block: &[u8; BLOCK]) -> Classes {
-        // SAFETY: NEON is part of every aarch64 target; each load reads 16 bytes inside the
-        // 16-byte tables or the 64-byte block.
+    #[target_feature(enable = "neon")]
+    pub fn with_classes<R>(block: &[u8; BLOCK], derive: impl FnOnce(Classes) -> R) -> R {
+        derive(classify(block))
+    }
+
+    #[target_feature(enable = "neon")]
+    fn classify(block: &[u8; BLOCK]) -> Classes {
+        // SAFETY: each load reads 16 bytes inside the 16-byte tables or the 64-byte block.
         let (a, b, c) = unsafe {
             let table = |t: &[u8; 16]| vld1q_u8(t.as_ptr());
             let lookups = [
