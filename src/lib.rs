@@ -22,3 +22,15 @@ pub mod report;
 pub mod scan;
 pub mod span;
 pub mod update;
+
+/// A seeded xorshift generator for the randomized unit tests: `next(n)` is below `n`, and
+/// the same seed gives the same inputs on every run.
+#[cfg(test)]
+pub(crate) fn test_rng(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    }
+}

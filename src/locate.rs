@@ -667,13 +667,7 @@ mod tests {
             "${",
             "}\"",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng(0x2545_f491_4f6c_dd1d);
         let mut checked = 0;
         for script in &scripts {
             let mut variants = vec![script.clone()];

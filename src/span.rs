@@ -223,13 +223,7 @@ mod tests {
     #[test]
     fn line_index_agrees_on_random_texts() {
         let pieces = ["a", "\n", "\r\n", "\r", "µ", "😀", "\t", &"x".repeat(5000)];
-        let mut seed = 0x853c_49e6_748f_ea9bu64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng(0x853c_49e6_748f_ea9b);
         for _ in 0..200 {
             let mut text = String::new();
             let length = next(5 * LineIndex::BLOCK);
