@@ -182,6 +182,28 @@ fn unreadable_files_exit_2_but_the_rest_is_reported() {
 }
 
 #[test]
+fn unreadable_files_are_listed_in_json() {
+    let dir = tree();
+    let (code, out, _) = run(fluxtask(dir.path()).args([
+        "check",
+        "--format",
+        "json",
+        "missing.flux",
+        "tasks/nested/b.flux",
+    ]));
+    assert_eq!(code, 2);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["files_checked"], 1);
+    assert_eq!(
+        doc["unreadable"],
+        serde_json::json!([{
+            "path": "missing.flux",
+            "message": "No such file or directory (os error 2)"
+        }])
+    );
+}
+
+#[test]
 fn clean_tree_exits_0() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("a.flux"), CLEAN).unwrap();

@@ -9,8 +9,7 @@ use crate::check::check;
 use crate::files::ReadError;
 use crate::locate::ErrorCode;
 use crate::report::{self, Diagnostic, Severity, Style};
-use crate::span::LineIndex;
-use crate::span::Span;
+use crate::span::{LineIndex, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -57,13 +56,6 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> i32 {
     let mut out = String::new();
     let (mut errors, mut warnings, mut unreadable) = (0, 0, 0);
     let mut json_findings = Vec::new();
-    let mut json_unreadable: Vec<_> = walk_errors
-        .iter()
-        .map(|(path, message)| JsonUnreadable {
-            path: path.clone(),
-            message: message.clone(),
-        })
-        .collect();
     let mut unreadable_files = walk_errors;
     for report in reports {
         errors += report.errors;
@@ -71,10 +63,6 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> i32 {
         out.push_str(&report.rendered);
         json_findings.extend(report.json);
         if let Some(failure) = report.unreadable {
-            json_unreadable.push(JsonUnreadable {
-                path: failure.0.clone(),
-                message: failure.1.clone(),
-            });
             unreadable_files.push(failure);
             unreadable += 1;
         }
@@ -98,7 +86,10 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> i32 {
                 errors,
                 warnings,
                 diagnostics: &json_findings,
-                unreadable: &json_unreadable,
+                unreadable: unreadable_files
+                    .iter()
+                    .map(|(path, message)| JsonUnreadable { path, message })
+                    .collect(),
             };
             outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
         }
@@ -219,7 +210,7 @@ struct JsonReport<'a> {
     errors: usize,
     warnings: usize,
     diagnostics: &'a [JsonFinding],
-    unreadable: &'a [JsonUnreadable],
+    unreadable: Vec<JsonUnreadable<'a>>,
 }
 
 #[derive(serde::Serialize)]
@@ -237,9 +228,9 @@ struct JsonFinding {
 }
 
 #[derive(serde::Serialize)]
-struct JsonUnreadable {
-    path: String,
-    message: String,
+struct JsonUnreadable<'a> {
+    path: &'a str,
+    message: &'a str,
 }
 
 fn json_finding(path: &str, lines: &LineIndex, d: Diagnostic) -> JsonFinding {
