@@ -38,10 +38,7 @@ pub struct LineCol {
 /// Line and column of a byte offset. `offset` is clamped to the text and to a char boundary,
 /// so any offset gives an answer.
 pub fn line_col(text: &str, offset: usize) -> LineCol {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
+    let offset = char_floor(text, offset);
     let before = &text.as_bytes()[..offset];
     let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
     LineCol {
@@ -50,22 +47,20 @@ pub fn line_col(text: &str, offset: usize) -> LineCol {
     }
 }
 
-/// Byte range of the line holding `offset`, without its line terminator.
-pub fn line_bounds(text: &str, offset: usize) -> Range<usize> {
-    let bytes = text.as_bytes();
-    let offset = offset.min(bytes.len());
-    let start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
-    let mut end = memchr::memchr(b'\n', &bytes[offset..]).map_or(bytes.len(), |i| offset + i);
-    if end > start && bytes[end - 1] == b'\r' {
-        end -= 1;
+/// `offset` clamped to the text and moved back to a character boundary.
+fn char_floor(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
     }
-    start..end
+    offset
 }
 
 /// Line and column lookups for many offsets into one text, each reading parts of at most
-/// two blocks of bytes: a file with a million findings on one long line must not cost a million scans
-/// of that line (`line_col` is linear in the offset). The index keeps a few numbers per
-/// 4 KiB block, never one per line, so a file of newlines costs no more than any other.
+/// two blocks of bytes: a file with a million findings on one long line must not cost a
+/// million scans of that line (`line_col` is linear in the offset). The index keeps a few
+/// numbers per 4 KiB block, never one per line, so a file of newlines costs no more than
+/// any other.
 pub struct LineIndex<'a> {
     text: &'a str,
     /// One entry per block, and one for the end of the text.
@@ -121,10 +116,7 @@ impl<'a> LineIndex<'a> {
 
     /// The same answer as `line_col(text, offset)`.
     pub fn line_col(&self, offset: usize) -> LineCol {
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = char_floor(self.text, offset);
         let (block, piece) = self.block_to(offset);
         let start = self.line_start(offset);
         LineCol {
@@ -136,7 +128,7 @@ impl<'a> LineIndex<'a> {
         }
     }
 
-    /// The same answer as `line_bounds(text, offset)`.
+    /// Byte range of the line holding `offset`, without its line terminator.
     pub fn line_bounds(&self, offset: usize) -> Range<usize> {
         let bytes = self.text.as_bytes();
         let offset = offset.min(bytes.len());
@@ -183,6 +175,18 @@ fn count_continuations(bytes: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The reference `LineIndex::line_bounds` is held to: scans from the offset both ways.
+    fn line_bounds(text: &str, offset: usize) -> Range<usize> {
+        let bytes = text.as_bytes();
+        let offset = offset.min(bytes.len());
+        let start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
+        let mut end = memchr::memchr(b'\n', &bytes[offset..]).map_or(bytes.len(), |i| offset + i);
+        if end > start && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        start..end
+    }
 
     /// The index answers exactly as the one-off functions, at every offset of texts with
     /// CRLF, empty lines, multi-byte characters and block edges.
